@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "LocalTriage",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "localtriage", targets: ["LocalTriageCLI"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    ],
+    targets: [
+        // Domain: value types, text normalisation, chunking, metrics. No I/O.
+        .target(name: "Domain"),
+        // Store: the TriageStore protocol and its embedded SQLite (GRDB) implementation.
+        .target(name: "Store", dependencies: ["Domain", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Ingest: file readers (CSV, JSON, JSONL, Markdown), field mapping, validation, the ingest pipeline.
+        .target(name: "Ingest", dependencies: ["Domain", "Store"]),
+        // Routing: TF-IDF features, multinomial logistic regression, calibration.
+        .target(name: "Routing", dependencies: ["Domain"]),
+        // CBLAS: OpenBLAS from Debian (libopenblas-dev).
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // Embeddings: all-MiniLM-L6-v2 sentence encoder (WordPiece + BERT forward pass on BLAS).
+        .target(name: "Embeddings", dependencies: ["Domain", "CBLAS"]),
+        .executableTarget(
+            name: "LocalTriageCLI",
+            dependencies: [
+                "Domain", "Store", "Ingest", "Routing", "Embeddings",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Helpers shared by the test targets (temporary homes, locating ../shared data).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "DomainTests", dependencies: ["Domain", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "TestSupport"]),
+        .testTarget(name: "RoutingTests", dependencies: ["Routing", "TestSupport"]),
+        .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["LocalTriageCLI", "TestSupport"]),
+    ]
+)

@@ -1,0 +1,2 @@
+import Testing
+@Suite struct DomainPlaceholder { @Test func builds() { #expect(Bool(true)) } }

@@ -1,0 +1,2 @@
+import Testing
+@Suite struct IngestPlaceholder { @Test func builds() { #expect(Bool(true)) } }

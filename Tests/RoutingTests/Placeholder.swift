@@ -1,0 +1,2 @@
+import Testing
+@Suite struct RoutingPlaceholder { @Test func builds() { #expect(Bool(true)) } }

@@ -1,0 +1,37 @@
+import Foundation
+
+/// Locations and scratch space shared by the test targets.
+public enum TestSupport {
+    /// The repository root (the folder holding Package.swift).
+    public static let repositoryRoot: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url
+    }()
+
+    /// `../shared` beside the repository (or `LOCALTRIAGE_SHARED`), when present.
+    public static var sharedDirectory: URL? {
+        let env = ProcessInfo.processInfo.environment["LOCALTRIAGE_SHARED"]
+        let url = env.map { URL(fileURLWithPath: $0) }
+            ?? repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared")
+        return FileManager.default.fileExists(atPath: url.path) ? url : nil
+    }
+
+    /// A file under `../shared`, or nil (tests then skip with a message saying so).
+    public static func sharedFile(_ relativePath: String) -> URL? {
+        guard let url = sharedDirectory?.appendingPathComponent(relativePath),
+              FileManager.default.fileExists(atPath: url.path) else { return nil }
+        return url
+    }
+
+    /// True when the shared file exists; use as `.enabled(if: TestSupport.hasShared("data/x"))`.
+    public static func hasShared(_ relativePath: String) -> Bool { sharedFile(relativePath) != nil }
+
+    /// A fresh, empty temporary directory.
+    public static func temporaryDirectory(_ label: String = "test") throws -> URL {
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("localtriage-\(label)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
