@@ -5,6 +5,8 @@ struct LocalTriage: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "localtriage",
         abstract: "A self-hosted, privacy-first support copilot.",
-        subcommands: []
+        subcommands: [
+            BenchCommand.self,
+        ]
     )
 }
