@@ -1,2 +1,0 @@
-import Testing
-@Suite struct IngestPlaceholder { @Test func builds() { #expect(Bool(true)) } }
