@@ -10,10 +10,11 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
     ],
     targets: [
         // Domain: value types, text normalisation, chunking, metrics. No I/O.
-        .target(name: "Domain"),
+        .target(name: "Domain", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // Store: the TriageStore protocol and its embedded SQLite (GRDB) implementation.
         .target(name: "Store", dependencies: ["Domain", .product(name: "GRDB", package: "GRDB.swift")]),
         // Ingest: file readers (CSV, JSON, JSONL, Markdown), field mapping, validation, the ingest pipeline.
@@ -34,7 +35,7 @@ let package = Package(
         // Helpers shared by the test targets (temporary homes, locating ../shared data).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "DomainTests", dependencies: ["Domain", "TestSupport"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "TestSupport"]),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "TestSupport"]),
         .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "TestSupport"]),

@@ -1,0 +1,113 @@
+import Domain
+import Foundation
+import Store
+
+/// What an ingest did, as printed by `localtriage ingest`.
+public struct IngestReport: Codable, Sendable, Equatable {
+    public var kind: IngestKind
+    public var source: String
+    public var runID: Int64
+    /// Records skipped because an interrupted run had already committed them (0 for a fresh run).
+    public var resumedFrom: Int
+    public var counts: IngestCounts
+    public var seconds: Double
+}
+
+/// Reads a source, validates every record, and commits them to the store in batches.
+///
+/// Each batch is one transaction that also advances the run's position, so a process killed mid-file loses
+/// nothing it committed, and the next ingest of the same content resumes after the last committed batch.
+/// Upserts are keyed by external id, so re-ingesting stores nothing twice and edited records update in place.
+public struct Ingestor: Sendable {
+    public let store: any TriageStore
+    public var batchSize: Int
+    public var chunker: Chunker
+    /// Who is ingesting, for the audit log.
+    public var actor: String
+
+    public init(store: any TriageStore, batchSize: Int = 500, chunker: Chunker = Chunker(), actor: String = "cli") {
+        self.store = store
+        self.batchSize = max(1, batchSize)
+        self.chunker = chunker
+        self.actor = actor
+    }
+
+    /// Called after every committed batch with (records done, records total).
+    public typealias Progress = @Sendable (Int, Int) -> Void
+
+    /// Ingests a ticket file (CSV, TSV, JSON array or JSONL).
+    public func ingestTickets(path: String, format: RecordFormat? = nil, mapping: FieldMapping = FieldMapping(),
+                              progress: Progress? = nil) async throws -> IngestReport {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        let records = try RecordReader(path: url.path, format: format).read(path: url.path)
+        let mappingKey = mapping.columns.map { "\($0.key.rawValue)=\($0.value)" }.sorted().joined(separator: ",")
+        let hash = ContentHash.sha256(try ContentHash.sha256(fileAt: url) + "|" + mappingKey)
+        var validator = TicketValidator(mapping: mapping)
+        validator.idPrefix = url.deletingPathExtension().lastPathComponent + ":"
+        var seen: [String: Int] = [:]
+        let items: [Result<Ticket, QuarantinedRecord>] = records.map { result in
+            switch result {
+            case .failure(let bad):
+                return .failure(QuarantinedRecord(source: url.path, line: bad.line, reason: bad.reason, raw: bad.raw))
+            case .success(let record):
+                return validator.validate(record) { digest in
+                    seen[digest, default: 0] += 1
+                    return seen[digest]!
+                }.mapError { QuarantinedRecord(source: url.path, line: record.line, reason: $0.description, raw: record.raw) }
+            }
+        }
+        return try await run(.tickets, source: url.path, hash: hash, items: items, progress: progress) {
+            batch, tickets in batch.tickets = tickets
+        }
+    }
+
+    /// Ingests knowledge-base articles from a folder of Markdown files or a JSON/JSONL file, chunking each.
+    public func ingestKnowledgeBase(path: String, progress: Progress? = nil) async throws -> IngestReport {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        let reader = ArticleReader()
+        let items: [Result<ChunkedArticle, QuarantinedRecord>] = try reader.read(path: url.path).map { result in
+            result.map { ChunkedArticle(article: $0, chunks: chunker.chunks(of: $0.body, title: $0.title)) }
+        }
+        // The folder's identity is the content of every article file in it, and the chunking settings.
+        let files = try Set(items.map { item -> String in
+            switch item {
+            case .success(let a): a.article.source ?? ""
+            case .failure(let q): q.source
+            }
+        }).sorted().map { "\($0):\(try ContentHash.sha256(fileAt: URL(fileURLWithPath: $0)))" }
+        let hash = ContentHash.sha256(files.joined(separator: "\n")
+            + "|chunker \(chunker.maxLength)/\(chunker.minLength)/\(chunker.overlap)")
+        return try await run(.kb, source: url.path, hash: hash, items: items, progress: progress) {
+            batch, articles in batch.articles = articles
+        }
+    }
+
+    private func run<Item: Sendable>(
+        _ kind: IngestKind, source: String, hash: String, items: [Result<Item, QuarantinedRecord>],
+        progress: Progress?, fill: (inout IngestBatch, [Item]) -> Void
+    ) async throws -> IngestReport {
+        let started = Date()
+        var run = try await store.beginIngest(kind: kind, source: source, sourceHash: hash)
+        let resumedFrom = run.position
+        var position = min(run.position, items.count)
+        progress?(position, items.count)
+        while position < items.count {
+            let end = min(position + batchSize, items.count)
+            var batch = IngestBatch(runID: run.id, position: end, read: end - position)
+            var good: [Item] = []
+            for item in items[position..<end] {
+                switch item {
+                case .success(let value): good.append(value)
+                case .failure(let record): batch.quarantined.append(record)
+                }
+            }
+            fill(&batch, good)
+            run = try await store.commit(batch)
+            position = end
+            progress?(position, items.count)
+        }
+        run = try await store.finishIngest(runID: run.id, actor: actor)
+        return IngestReport(kind: kind, source: source, runID: run.id, resumedFrom: resumedFrom, counts: run.counts,
+                            seconds: Date().timeIntervalSince(started))
+    }
+}

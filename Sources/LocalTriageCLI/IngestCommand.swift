@@ -1,0 +1,114 @@
+import ArgumentParser
+import Domain
+import Foundation
+import Ingest
+import Store
+
+/// `localtriage ingest tickets|kb`.
+struct IngestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Load tickets or knowledge-base articles into the store (idempotent, resumable).",
+        subcommands: [Tickets.self, KnowledgeBase.self]
+    )
+
+    struct Tickets: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "tickets",
+            abstract: "Ingest a ticket file: CSV, TSV, JSON array or JSONL.",
+            discussion: """
+                Invalid records are quarantined with their line and reason (see `localtriage quarantine`); the \
+                command fails only when the file cannot be read at all. Re-running stores nothing twice; an \
+                interrupted run resumes after its last committed batch.
+                """
+        )
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var source: TicketSourceOptions
+        @Option(help: "Records per transaction.") var batchSize = 500
+
+        func run() async throws {
+            let store = try SQLiteStore(home: try global.homeDirectory())
+            let ingestor = Ingestor(store: store, batchSize: batchSize)
+            let report = try await ingestor.ingestTickets(
+                path: source.file, format: source.format, mapping: try source.fieldMapping(),
+                progress: ProgressBar.forTerminal(label: "tickets", enabled: !global.json))
+            try await IngestOutput.print(report, store: store, json: global.json)
+        }
+    }
+
+    struct KnowledgeBase: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "kb",
+            abstract: "Ingest knowledge-base articles: a folder of Markdown files (with optional front matter), "
+                + "or a JSON/JSONL file of articles. Articles are chunked for search."
+        )
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "A folder of .md files, a .md file, or a .json/.jsonl file.") var path: String
+        @Option(help: "Largest chunk, in characters.") var chunkSize = 1000
+        @Option(help: "Most characters of whole sentences repeated at the start of the next chunk.") var overlap = 160
+
+        func run() async throws {
+            guard chunkSize >= 200, overlap >= 0, overlap < chunkSize / 2 else {
+                throw ValidationError("--chunk-size must be at least 200 and --overlap under half of it")
+            }
+            let store = try SQLiteStore(home: try global.homeDirectory())
+            let ingestor = Ingestor(store: store, chunker: Chunker(maxLength: chunkSize, minLength: chunkSize / 5,
+                                                                   overlap: overlap))
+            let report = try await ingestor.ingestKnowledgeBase(
+                path: path, progress: ProgressBar.forTerminal(label: "articles", enabled: !global.json))
+            try await IngestOutput.print(report, store: store, json: global.json)
+        }
+    }
+}
+
+/// Where tickets come from and how their columns map to ticket fields.
+struct TicketSourceOptions: ParsableArguments {
+    @Argument(help: "The ticket file.") var file: String
+    @Option(help: "csv, tsv, json or jsonl (default: from the file extension).") var format: RecordFormat?
+    @Option(name: .customLong("map"), help: ArgumentHelp(
+        "Map a ticket field to a column, e.g. --map body=instruction (repeatable). Fields: "
+            + TicketField.allCases.map(\.rawValue).joined(separator: ", "), valueName: "field=column"))
+    var map: [String] = []
+    @Option(help: "A JSON file of {\"field\": \"column\"} mappings (--map entries win).") var mapping: String?
+
+    func fieldMapping() throws -> FieldMapping {
+        let fromFile = try mapping.map { try FieldMapping(contentsOf: URL(fileURLWithPath: $0)) } ?? FieldMapping()
+        return fromFile.merging(try FieldMapping(pairs: map))
+    }
+}
+
+extension RecordFormat: ExpressibleByArgument {}
+
+enum IngestOutput {
+    struct Output: Encodable {
+        var report: IngestReport
+        var quarantineSample: [QuarantinedRecord]
+    }
+
+    static func print(_ report: IngestReport, store: some TriageStore, json: Bool) async throws {
+        let sample = report.counts.quarantined > 0
+            ? try await store.quarantined(source: nil, limit: 1_000).filter { report.kind == .kb || $0.source == report.source }
+            : []
+        if json {
+            try Report.json(Output(report: report, quarantineSample: Array(sample.prefix(20))))
+            return
+        }
+        let c = report.counts
+        var lines = ["\(report.kind == .kb ? "Knowledge base" : "Tickets") from \(report.source)"]
+        if report.resumedFrom > 0 { lines.append("Resumed an interrupted run after \(report.resumedFrom) records.") }
+        lines.append(Report.table([
+            ["read", "stored", "updated", "unchanged", "quarantined", "seconds"],
+            [c.read, c.stored, c.updated, c.unchanged, c.quarantined].map(String.init)
+                + [String(format: "%.2f", report.seconds)],
+        ]))
+        if !sample.isEmpty {
+            lines.append("\nQuarantined (first \(min(sample.count, 10)); `localtriage quarantine` lists all):")
+            for record in sample.sorted(by: { $0.line < $1.line }).prefix(10) {
+                lines.append("  line \(record.line): \(record.reason)")
+            }
+        }
+        Swift.print(lines.joined(separator: "\n"))
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import Store
+
+/// `localtriage stats`: what the store holds and the latest ingest runs.
+struct StatsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats", abstract: "Show what the store holds and the recent ingest runs.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "How many ingest runs to list.") var runs = 10
+
+    struct Output: Encodable {
+        var home: String
+        var counts: StoreCounts
+        var ingestRuns: [IngestRun]
+    }
+
+    func run() async throws {
+        let home = try global.homeDirectory()
+        let store = try SQLiteStore(home: home)
+        let output = Output(home: home.path, counts: try await store.counts(),
+                            ingestRuns: try await store.ingestRuns(limit: runs))
+        if global.json { return try Report.json(output) }
+        let c = output.counts
+        print("Home: \(output.home)")
+        print(Report.table([["tickets", "articles", "chunks", "quarantined", "ingest runs"],
+                            [c.tickets, c.articles, c.chunks, c.quarantined, c.ingestRuns].map(String.init)]))
+        guard !output.ingestRuns.isEmpty else { return }
+        print("\nRecent ingest runs:")
+        print(Report.table([["run", "kind", "status", "read", "stored", "updated", "unchanged", "quarantined", "source"]]
+            + output.ingestRuns.map { r in
+                [String(r.id), r.kind.rawValue, r.status.rawValue] + [r.counts.read, r.counts.stored, r.counts.updated,
+                 r.counts.unchanged, r.counts.quarantined].map(String.init) + [r.source]
+            }))
+    }
+}
+
+/// `localtriage quarantine`: records set aside at ingest, with file, line and reason.
+struct QuarantineCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "quarantine", abstract: "List quarantined records with their file, line and reason.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Only records from this file (absolute path as ingested).") var source: String?
+    @Option(help: "Most records to list.") var limit = 100
+
+    struct Output: Encodable { var records: [QuarantinedRecord] }
+
+    func run() async throws {
+        let store = try SQLiteStore(home: try global.homeDirectory())
+        let source = self.source.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        let records = try await store.quarantined(source: source, limit: limit)
+        if global.json { return try Report.json(Output(records: records)) }
+        if records.isEmpty { return print("No quarantined records.") }
+        print(Report.table([["file", "line", "reason"]] + records.map {
+            [($0.source as NSString).lastPathComponent, String($0.line), $0.reason]
+        }))
+    }
+}

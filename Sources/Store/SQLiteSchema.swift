@@ -1,0 +1,137 @@
+import GRDB
+
+/// Versioned migrations of the embedded store. Add a new `registerMigration` for every change; never edit one
+/// that has shipped.
+enum SQLiteSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-tickets-kb-ingest-audit") { db in
+            try db.execute(sql: """
+                CREATE TABLE tickets (
+                    id INTEGER PRIMARY KEY,
+                    external_id TEXT NOT NULL UNIQUE,
+                    subject TEXT,
+                    body TEXT NOT NULL,
+                    customer TEXT,
+                    channel TEXT,
+                    language TEXT,
+                    category TEXT,
+                    priority TEXT CHECK (priority IN ('P1', 'P2', 'P3', 'P4')),
+                    status TEXT,
+                    created_at DATETIME,
+                    resolved_at DATETIME,
+                    resolution TEXT,
+                    extra TEXT NOT NULL DEFAULT '{}',
+                    content_hash TEXT NOT NULL,
+                    ingested_at DATETIME NOT NULL,
+                    updated_at DATETIME NOT NULL
+                );
+                CREATE INDEX tickets_category ON tickets(category);
+                CREATE INDEX tickets_created_at ON tickets(created_at);
+
+                CREATE TABLE articles (
+                    id INTEGER PRIMARY KEY,
+                    external_id TEXT NOT NULL UNIQUE,
+                    title TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    category TEXT,
+                    tags TEXT NOT NULL DEFAULT '[]',
+                    version INTEGER NOT NULL DEFAULT 1,
+                    updated_at DATETIME,
+                    source TEXT,
+                    content_hash TEXT NOT NULL,
+                    ingested_at DATETIME NOT NULL
+                );
+
+                CREATE TABLE chunks (
+                    id INTEGER PRIMARY KEY,
+                    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+                    ordinal INTEGER NOT NULL,
+                    heading TEXT NOT NULL,
+                    text TEXT NOT NULL,
+                    start_offset INTEGER NOT NULL,
+                    end_offset INTEGER NOT NULL,
+                    UNIQUE (article_id, ordinal)
+                );
+
+                CREATE TABLE ingest_runs (
+                    id INTEGER PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    source_hash TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    position INTEGER NOT NULL DEFAULT 0,
+                    resumed_from INTEGER NOT NULL DEFAULT 0,
+                    read INTEGER NOT NULL DEFAULT 0,
+                    stored INTEGER NOT NULL DEFAULT 0,
+                    updated INTEGER NOT NULL DEFAULT 0,
+                    unchanged INTEGER NOT NULL DEFAULT 0,
+                    quarantined INTEGER NOT NULL DEFAULT 0,
+                    started_at DATETIME NOT NULL,
+                    finished_at DATETIME
+                );
+                CREATE INDEX ingest_runs_source ON ingest_runs(source, status);
+
+                CREATE TABLE quarantine (
+                    id INTEGER PRIMARY KEY,
+                    run_id INTEGER NOT NULL REFERENCES ingest_runs(id),
+                    source TEXT NOT NULL,
+                    source_hash TEXT NOT NULL,
+                    line INTEGER NOT NULL,
+                    reason TEXT NOT NULL,
+                    raw TEXT NOT NULL,
+                    created_at DATETIME NOT NULL,
+                    UNIQUE (source, source_hash, line)
+                );
+
+                CREATE TABLE audit_log (
+                    id INTEGER PRIMARY KEY,
+                    at DATETIME NOT NULL,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    target TEXT NOT NULL,
+                    details TEXT NOT NULL DEFAULT ''
+                );
+                CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+                CREATE VIRTUAL TABLE chunks_fts USING fts5(
+                    heading, text, content='chunks', content_rowid='id',
+                    tokenize='porter unicode61 remove_diacritics 2');
+                CREATE TRIGGER chunks_ai AFTER INSERT ON chunks BEGIN
+                    INSERT INTO chunks_fts(rowid, heading, text) VALUES (new.id, new.heading, new.text);
+                END;
+                CREATE TRIGGER chunks_ad AFTER DELETE ON chunks BEGIN
+                    INSERT INTO chunks_fts(chunks_fts, rowid, heading, text)
+                        VALUES ('delete', old.id, old.heading, old.text);
+                END;
+                CREATE TRIGGER chunks_au AFTER UPDATE ON chunks BEGIN
+                    INSERT INTO chunks_fts(chunks_fts, rowid, heading, text)
+                        VALUES ('delete', old.id, old.heading, old.text);
+                    INSERT INTO chunks_fts(rowid, heading, text) VALUES (new.id, new.heading, new.text);
+                END;
+
+                CREATE VIRTUAL TABLE tickets_fts USING fts5(
+                    subject, body, resolution, content='tickets', content_rowid='id',
+                    tokenize='porter unicode61 remove_diacritics 2');
+                CREATE TRIGGER tickets_ai AFTER INSERT ON tickets BEGIN
+                    INSERT INTO tickets_fts(rowid, subject, body, resolution)
+                        VALUES (new.id, new.subject, new.body, new.resolution);
+                END;
+                CREATE TRIGGER tickets_ad AFTER DELETE ON tickets BEGIN
+                    INSERT INTO tickets_fts(tickets_fts, rowid, subject, body, resolution)
+                        VALUES ('delete', old.id, old.subject, old.body, old.resolution);
+                END;
+                CREATE TRIGGER tickets_au AFTER UPDATE ON tickets BEGIN
+                    INSERT INTO tickets_fts(tickets_fts, rowid, subject, body, resolution)
+                        VALUES ('delete', old.id, old.subject, old.body, old.resolution);
+                    INSERT INTO tickets_fts(rowid, subject, body, resolution)
+                        VALUES (new.id, new.subject, new.body, new.resolution);
+                END;
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,324 @@
+import Domain
+import Foundation
+import GRDB
+
+/// The embedded store: one SQLite file (WAL mode, FTS5) through GRDB.
+public final class SQLiteStore: TriageStore {
+    private let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `path` and applies pending migrations.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try SQLiteSchema.migrator.migrate(pool)
+    }
+
+    /// The store of an instance home: `<home>/store.sqlite`.
+    public convenience init(home: URL) throws {
+        try self.init(path: home.appendingPathComponent("store.sqlite").path)
+    }
+
+    // MARK: Ingest
+
+    public func beginIngest(kind: IngestKind, source: String, sourceHash: String) async throws -> IngestRun {
+        try await pool.write { db in
+            let interrupted = try Row.fetchAll(db, sql: """
+                SELECT * FROM ingest_runs WHERE source = ? AND kind = ? AND status = 'running' ORDER BY id DESC
+                """, arguments: [source, kind.rawValue]).map(Self.run)
+            if let resumable = interrupted.first(where: { $0.sourceHash == sourceHash }) {
+                try db.execute(sql: "UPDATE ingest_runs SET resumed_from = position WHERE id = ?",
+                               arguments: [resumable.id])
+                return try Self.fetchRun(db, id: resumable.id)
+            }
+            // The source changed since the interrupted run: its committed records stay, the run is closed.
+            try db.execute(sql: """
+                UPDATE ingest_runs SET status = 'abandoned', finished_at = ? WHERE source = ? AND kind = ? AND status = 'running'
+                """, arguments: [Date(), source, kind.rawValue])
+            try db.execute(sql: """
+                INSERT INTO ingest_runs (kind, source, source_hash, status, started_at) VALUES (?, ?, ?, 'running', ?)
+                """, arguments: [kind.rawValue, source, sourceHash, Date()])
+            return try Self.fetchRun(db, id: db.lastInsertedRowID)
+        }
+    }
+
+    public func commit(_ batch: IngestBatch) async throws -> IngestRun {
+        try await pool.write { db in
+            let run = try Self.fetchRun(db, id: batch.runID)
+            guard run.status == .running else {
+                throw StoreError("ingest run \(batch.runID) is \(run.status.rawValue), not running")
+            }
+            var counts = run.counts
+            counts.read += batch.read
+            let now = Date()
+            for ticket in batch.tickets {
+                counts.add(try Self.upsert(ticket, db: db, now: now))
+            }
+            for article in batch.articles {
+                counts.add(try Self.upsert(article, db: db, now: now))
+            }
+            for record in batch.quarantined {
+                try db.execute(sql: """
+                    INSERT INTO quarantine (run_id, source, source_hash, line, reason, raw, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (source, source_hash, line) DO UPDATE SET reason = excluded.reason, run_id = excluded.run_id
+                    """, arguments: [run.id, record.source, run.sourceHash, record.line, record.reason, record.raw, now])
+            }
+            counts.quarantined += batch.quarantined.count
+            try db.execute(sql: """
+                UPDATE ingest_runs SET position = ?, read = ?, stored = ?, updated = ?, unchanged = ?, quarantined = ?
+                WHERE id = ?
+                """, arguments: [batch.position, counts.read, counts.stored, counts.updated, counts.unchanged,
+                                 counts.quarantined, run.id])
+            return try Self.fetchRun(db, id: run.id)
+        }
+    }
+
+    public func finishIngest(runID: Int64, actor: String) async throws -> IngestRun {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE ingest_runs SET status = 'completed', finished_at = ? WHERE id = ?",
+                           arguments: [Date(), runID])
+            let run = try Self.fetchRun(db, id: runID)
+            let c = run.counts
+            try Self.insertAudit(AuditEvent(
+                actor: actor, action: "ingest.\(run.kind.rawValue)", target: run.source,
+                details: "run \(run.id): read \(c.read), stored \(c.stored), updated \(c.updated), "
+                    + "unchanged \(c.unchanged), quarantined \(c.quarantined)"), db: db)
+            return run
+        }
+    }
+
+    private static func upsert(_ ticket: Ticket, db: Database, now: Date) throws -> UpsertOutcome {
+        let hash = ticket.contentHash
+        let existing = try String.fetchOne(db, sql: "SELECT content_hash FROM tickets WHERE external_id = ?",
+                                           arguments: [ticket.externalID])
+        if existing == hash { return .unchanged }
+        let extra = String(decoding: try JSONEncoder.sorted.encode(ticket.extra), as: UTF8.self)
+        let values: StatementArguments = [
+            ticket.externalID, ticket.subject, ticket.body, ticket.customer, ticket.channel, ticket.language,
+            ticket.category, ticket.priority?.rawValue, ticket.status?.rawValue, ticket.createdAt, ticket.resolvedAt,
+            ticket.resolution, extra, hash, now, now,
+        ]
+        try db.execute(sql: """
+            INSERT INTO tickets (external_id, subject, body, customer, channel, language, category, priority, status,
+                                 created_at, resolved_at, resolution, extra, content_hash, ingested_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (external_id) DO UPDATE SET
+                subject = excluded.subject, body = excluded.body, customer = excluded.customer,
+                channel = excluded.channel, language = excluded.language, category = excluded.category,
+                priority = excluded.priority, status = excluded.status, created_at = excluded.created_at,
+                resolved_at = excluded.resolved_at, resolution = excluded.resolution, extra = excluded.extra,
+                content_hash = excluded.content_hash, updated_at = excluded.updated_at
+            """, arguments: values)
+        return existing == nil ? .stored : .updated
+    }
+
+    private static func upsert(_ item: ChunkedArticle, db: Database, now: Date) throws -> UpsertOutcome {
+        let article = item.article
+        let hash = article.contentHash
+        let existing = try Row.fetchOne(db, sql: "SELECT id, content_hash FROM articles WHERE external_id = ?",
+                                        arguments: [article.externalID])
+        if let existing, existing["content_hash"] == hash { return .unchanged }
+        let tags = String(decoding: try JSONEncoder.sorted.encode(article.tags), as: UTF8.self)
+        let articleID: Int64
+        if let existing {
+            articleID = existing["id"]
+            try db.execute(sql: """
+                UPDATE articles SET title = ?, body = ?, category = ?, tags = ?, updated_at = ?, source = ?,
+                    content_hash = ?, version = version + 1, ingested_at = ?
+                WHERE id = ?
+                """, arguments: [article.title, article.body, article.category, tags, article.updatedAt,
+                                 article.source, hash, now, articleID])
+            try db.execute(sql: "DELETE FROM chunks WHERE article_id = ?", arguments: [articleID])
+        } else {
+            try db.execute(sql: """
+                INSERT INTO articles (external_id, title, body, category, tags, updated_at, source, content_hash,
+                                      ingested_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [article.externalID, article.title, article.body, article.category, tags,
+                                 article.updatedAt, article.source, hash, now])
+            articleID = db.lastInsertedRowID
+        }
+        for chunk in item.chunks {
+            try db.execute(sql: """
+                INSERT INTO chunks (article_id, ordinal, heading, text, start_offset, end_offset)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [articleID, chunk.ordinal, chunk.heading, chunk.text, chunk.start, chunk.end])
+        }
+        return existing == nil ? .stored : .updated
+    }
+
+    // MARK: Reads
+
+    public func ticket(externalID: String) async throws -> Ticket? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM tickets WHERE external_id = ?", arguments: [externalID])
+                .map(Self.ticket)
+        }
+    }
+
+    public func article(externalID: String) async throws -> StoredArticle? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM articles WHERE external_id = ?", arguments: [externalID])
+                .map { row in StoredArticle(article: try Self.article(row), version: row["version"]) }
+        }
+    }
+
+    public func chunks(articleExternalID: String) async throws -> [Chunk] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT c.* FROM chunks c JOIN articles a ON a.id = c.article_id
+                WHERE a.external_id = ? ORDER BY c.ordinal
+                """, arguments: [articleExternalID]).map(Self.chunk)
+        }
+    }
+
+    public func searchChunks(_ query: String, limit: Int, category: String?) async throws -> [ChunkHit] {
+        guard let match = FTSQuery.match(for: query), limit > 0 else { return [] }
+        return try await pool.read { db in
+            var sql = """
+                SELECT c.*, a.external_id AS article_external_id, a.title AS article_title,
+                       a.category AS article_category, bm25(chunks_fts, 0.5, 1.0) AS rank
+                FROM chunks_fts
+                JOIN chunks c ON c.id = chunks_fts.rowid
+                JOIN articles a ON a.id = c.article_id
+                WHERE chunks_fts MATCH ?
+                """
+            var arguments: StatementArguments = [match]
+            if let category {
+                sql += " AND a.category = ?"
+                arguments += [category]
+            }
+            sql += " ORDER BY rank LIMIT ?"
+            arguments += [limit]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                ChunkHit(articleID: row["article_external_id"], articleTitle: row["article_title"],
+                         category: row["article_category"], chunk: Self.chunk(row), score: -(row["rank"] as Double))
+            }
+        }
+    }
+
+    public func quarantined(source: String?, limit: Int) async throws -> [QuarantinedRecord] {
+        try await pool.read { db in
+            let rows: [Row]
+            if let source {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM quarantine WHERE source = ? ORDER BY line LIMIT ?",
+                                        arguments: [source, limit])
+            } else {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM quarantine ORDER BY id DESC LIMIT ?", arguments: [limit])
+            }
+            return rows.map { row in
+                QuarantinedRecord(source: row["source"], line: row["line"], reason: row["reason"], raw: row["raw"])
+            }
+        }
+    }
+
+    public func ingestRuns(limit: Int) async throws -> [IngestRun] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM ingest_runs ORDER BY id DESC LIMIT ?", arguments: [limit])
+                .map(Self.run)
+        }
+    }
+
+    public func counts() async throws -> StoreCounts {
+        try await pool.read { db in
+            func count(_ table: String) throws -> Int { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
+            return StoreCounts(tickets: try count("tickets"), articles: try count("articles"),
+                               chunks: try count("chunks"), quarantined: try count("quarantine"),
+                               ingestRuns: try count("ingest_runs"))
+        }
+    }
+
+    // MARK: Audit
+
+    public func appendAudit(_ event: AuditEvent) async throws {
+        try await pool.write { db in try Self.insertAudit(event, db: db) }
+    }
+
+    public func auditLog(limit: Int) async throws -> [AuditEvent] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", arguments: [limit]).map { row in
+                AuditEvent(at: row["at"], actor: row["actor"], action: row["action"], target: row["target"],
+                           details: row["details"])
+            }
+        }
+    }
+
+    private static func insertAudit(_ event: AuditEvent, db: Database) throws {
+        try db.execute(sql: "INSERT INTO audit_log (at, actor, action, target, details) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [event.at, event.actor, event.action, event.target, event.details])
+    }
+
+    // MARK: Row mapping
+
+    private static func fetchRun(_ db: Database, id: Int64) throws -> IngestRun {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM ingest_runs WHERE id = ?", arguments: [id]) else {
+            throw StoreError("no ingest run \(id)")
+        }
+        return run(row)
+    }
+
+    private static func run(_ row: Row) -> IngestRun {
+        IngestRun(
+            id: row["id"], kind: IngestKind(rawValue: row["kind"]) ?? .tickets, source: row["source"],
+            sourceHash: row["source_hash"], status: IngestStatus(rawValue: row["status"]) ?? .abandoned,
+            position: row["position"], resumedFrom: row["resumed_from"],
+            counts: IngestCounts(read: row["read"], stored: row["stored"], updated: row["updated"],
+                                 unchanged: row["unchanged"], quarantined: row["quarantined"]),
+            startedAt: row["started_at"], finishedAt: row["finished_at"])
+    }
+
+    private static func ticket(_ row: Row) throws -> Ticket {
+        let extra: String = row["extra"]
+        return Ticket(
+            externalID: row["external_id"], subject: row["subject"], body: row["body"], customer: row["customer"],
+            channel: row["channel"], language: row["language"], category: row["category"],
+            priority: (row["priority"] as String?).flatMap(Priority.init(rawValue:)),
+            status: (row["status"] as String?).flatMap(TicketStatus.init(rawValue:)),
+            createdAt: row["created_at"], resolvedAt: row["resolved_at"], resolution: row["resolution"],
+            extra: try JSONDecoder().decode([String: String].self, from: Data(extra.utf8)))
+    }
+
+    private static func article(_ row: Row) throws -> Article {
+        let tags: String = row["tags"]
+        return Article(
+            externalID: row["external_id"], title: row["title"], body: row["body"], category: row["category"],
+            tags: try JSONDecoder().decode([String].self, from: Data(tags.utf8)), updatedAt: row["updated_at"],
+            source: row["source"])
+    }
+
+    private static func chunk(_ row: Row) -> Chunk {
+        Chunk(ordinal: row["ordinal"], heading: row["heading"], text: row["text"], start: row["start_offset"],
+              end: row["end_offset"])
+    }
+}
+
+private enum UpsertOutcome { case stored, updated, unchanged }
+
+extension IngestCounts {
+    fileprivate mutating func add(_ outcome: UpsertOutcome) {
+        switch outcome {
+        case .stored: stored += 1
+        case .updated: updated += 1
+        case .unchanged: unchanged += 1
+        }
+    }
+}
+
+/// An error of the store, with a message for people.
+public struct StoreError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+extension JSONEncoder {
+    /// An encoder with sorted keys, so equal values encode to equal text.
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }
+}

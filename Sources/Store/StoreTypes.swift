@@ -1,0 +1,140 @@
+import Domain
+import Foundation
+
+/// What an ingest run reads.
+public enum IngestKind: String, Codable, Sendable {
+    case tickets, kb
+}
+
+/// State of an ingest run. A run left `running` by a crash is resumed by the next run over the same content.
+public enum IngestStatus: String, Codable, Sendable {
+    case running, completed, abandoned
+}
+
+/// Record counts of an ingest run.
+public struct IngestCounts: Codable, Sendable, Equatable {
+    /// Records read from the source (valid or not).
+    public var read = 0
+    /// New records stored.
+    public var stored = 0
+    /// Existing records whose content changed and were updated in place.
+    public var updated = 0
+    /// Existing records that were already stored as they are.
+    public var unchanged = 0
+    /// Records set aside in quarantine.
+    public var quarantined = 0
+
+    public init(read: Int = 0, stored: Int = 0, updated: Int = 0, unchanged: Int = 0, quarantined: Int = 0) {
+        self.read = read
+        self.stored = stored
+        self.updated = updated
+        self.unchanged = unchanged
+        self.quarantined = quarantined
+    }
+}
+
+/// One ingest of one source (a file, or a folder of articles), recorded in the ingest log.
+public struct IngestRun: Codable, Sendable, Equatable {
+    public var id: Int64
+    public var kind: IngestKind
+    public var source: String
+    public var sourceHash: String
+    public var status: IngestStatus
+    /// Records consumed and committed so far; a resumed run skips this many.
+    public var position: Int
+    /// Where this run resumed an interrupted one (0 for a fresh run).
+    public var resumedFrom: Int
+    public var counts: IngestCounts
+    public var startedAt: Date
+    public var finishedAt: Date?
+}
+
+/// A record set aside because it failed validation: where it came from, why, and its raw text.
+public struct QuarantinedRecord: Error, Codable, Sendable, Equatable {
+    public var source: String
+    public var line: Int
+    public var reason: String
+    public var raw: String
+
+    public init(source: String, line: Int, reason: String, raw: String) {
+        self.source = source
+        self.line = line
+        self.reason = reason
+        self.raw = raw
+    }
+}
+
+/// An article with the chunks cut from its current body.
+public struct ChunkedArticle: Sendable, Equatable {
+    public var article: Article
+    public var chunks: [Chunk]
+
+    public init(article: Article, chunks: [Chunk]) {
+        self.article = article
+        self.chunks = chunks
+    }
+}
+
+/// A batch of an ingest run, committed atomically together with the run's new position and counts.
+public struct IngestBatch: Sendable {
+    public var runID: Int64
+    public var tickets: [Ticket] = []
+    public var articles: [ChunkedArticle] = []
+    public var quarantined: [QuarantinedRecord] = []
+    /// How many source records the run has consumed once this batch is committed.
+    public var position: Int
+    /// Records read in this batch (valid and quarantined).
+    public var read: Int
+
+    public init(runID: Int64, position: Int, read: Int, tickets: [Ticket] = [], articles: [ChunkedArticle] = [],
+                quarantined: [QuarantinedRecord] = []) {
+        self.runID = runID
+        self.position = position
+        self.read = read
+        self.tickets = tickets
+        self.articles = articles
+        self.quarantined = quarantined
+    }
+}
+
+/// A chunk found by keyword search, with its article.
+public struct ChunkHit: Codable, Sendable, Equatable {
+    public var articleID: String
+    public var articleTitle: String
+    public var category: String?
+    public var chunk: Chunk
+    /// Higher is better (negated FTS5 bm25()).
+    public var score: Double
+}
+
+/// A stored article with its version (bumped on every content change).
+public struct StoredArticle: Codable, Sendable, Equatable {
+    public var article: Article
+    public var version: Int
+}
+
+/// An entry of the append-only audit log.
+public struct AuditEvent: Codable, Sendable, Equatable {
+    public var at: Date
+    public var actor: String
+    public var action: String
+    public var target: String
+    public var details: String
+
+    public init(at: Date = Date(), actor: String, action: String, target: String, details: String = "") {
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.target = target
+        self.details = details
+    }
+}
+
+/// Row counts of the store's main tables.
+public struct StoreCounts: Codable, Sendable, Equatable {
+    public var tickets: Int
+    public var articles: Int
+    public var chunks: Int
+    public var quarantined: Int
+    public var ingestRuns: Int
+}

@@ -1,0 +1,32 @@
+import Domain
+import Foundation
+
+/// Durable storage of tickets, knowledge-base articles and their chunks, the ingest log, quarantine and the
+/// audit log. `SQLiteStore` is the embedded implementation; a PostgreSQL one implements the same protocol.
+public protocol TriageStore: Sendable {
+    /// Starts an ingest run for a source, or resumes the interrupted (`running`) run over identical content.
+    func beginIngest(kind: IngestKind, source: String, sourceHash: String) async throws -> IngestRun
+
+    /// Commits a batch atomically: upserts its records, quarantines its bad ones, and advances the run.
+    /// Returns the run as it stands after the batch.
+    @discardableResult
+    func commit(_ batch: IngestBatch) async throws -> IngestRun
+
+    /// Marks a run completed and writes an audit event for it.
+    @discardableResult
+    func finishIngest(runID: Int64, actor: String) async throws -> IngestRun
+
+    func ticket(externalID: String) async throws -> Ticket?
+    func article(externalID: String) async throws -> StoredArticle?
+    func chunks(articleExternalID: String) async throws -> [Chunk]
+
+    /// Keyword search over chunks (BM25), best first.
+    func searchChunks(_ query: String, limit: Int, category: String?) async throws -> [ChunkHit]
+
+    func quarantined(source: String?, limit: Int) async throws -> [QuarantinedRecord]
+    func ingestRuns(limit: Int) async throws -> [IngestRun]
+    func counts() async throws -> StoreCounts
+
+    func appendAudit(_ event: AuditEvent) async throws
+    func auditLog(limit: Int) async throws -> [AuditEvent]
+}

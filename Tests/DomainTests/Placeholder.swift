@@ -1,2 +1,0 @@
-import Testing
-@Suite struct DomainPlaceholder { @Test func builds() { #expect(Bool(true)) } }

@@ -1,2 +1,0 @@
-import Testing
-@Suite struct StorePlaceholder { @Test func builds() { #expect(Bool(true)) } }

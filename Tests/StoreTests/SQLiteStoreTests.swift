@@ -1,0 +1,136 @@
+import Domain
+import Foundation
+import GRDB
+import Store
+import TestSupport
+import Testing
+
+@Suite struct SQLiteStoreTests {
+    private func makeStore() throws -> (SQLiteStore, URL) {
+        let home = try TestSupport.temporaryDirectory("store")
+        return (try SQLiteStore(home: home), home)
+    }
+
+    private func ticket(_ id: String, _ body: String, priority: Priority? = .p3) -> Ticket {
+        Ticket(externalID: id, subject: "Subject \(id)", body: body, category: "Billing", priority: priority,
+               status: .open, createdAt: Date(timeIntervalSince1970: 1_760_000_000))
+    }
+
+    private func article(_ id: String, _ body: String) -> ChunkedArticle {
+        let article = Article(externalID: id, title: "Article \(id)", body: body, category: "Billing",
+                              tags: ["refund"])
+        return ChunkedArticle(article: article, chunks: Chunker().chunks(of: body, title: article.title))
+    }
+
+    @Test func upsertsCountStoredUpdatedAndUnchanged() async throws {
+        let (store, _) = try makeStore()
+        var run = try await store.beginIngest(kind: .tickets, source: "/x.csv", sourceHash: "h1")
+        run = try await store.commit(IngestBatch(runID: run.id, position: 2, read: 2,
+                                                 tickets: [ticket("A", "one"), ticket("B", "two")]))
+        #expect(run.counts == IngestCounts(read: 2, stored: 2))
+        run = try await store.finishIngest(runID: run.id, actor: "test")
+        #expect(run.status == .completed)
+
+        var second = try await store.beginIngest(kind: .tickets, source: "/x.csv", sourceHash: "h2")
+        #expect(second.id != run.id && second.position == 0)
+        second = try await store.commit(IngestBatch(runID: second.id, position: 2, read: 2,
+                                                    tickets: [ticket("A", "one"), ticket("B", "two, edited")]))
+        #expect(second.counts == IngestCounts(read: 2, stored: 0, updated: 1, unchanged: 1))
+        #expect(try await store.ticket(externalID: "B")?.body == "two, edited")
+        #expect(try await store.counts().tickets == 2)
+    }
+
+    @Test func ticketsRoundTripEveryField() async throws {
+        let (store, _) = try makeStore()
+        let original = Ticket(
+            externalID: "T-1", subject: "Café crashed", body: "Body ✓", customer: "a@example.com", channel: "email",
+            language: "fr", category: "Technical", priority: .p1, status: .resolved,
+            createdAt: Date(timeIntervalSince1970: 1_760_000_000), resolvedAt: Date(timeIntervalSince1970: 1_760_003_600),
+            resolution: "Fixed in 5.2.1", extra: ["intent": "crash"])
+        let run = try await store.beginIngest(kind: .tickets, source: "/t.json", sourceHash: "h")
+        try await store.commit(IngestBatch(runID: run.id, position: 1, read: 1, tickets: [original]))
+        #expect(try await store.ticket(externalID: "T-1") == original)
+        #expect(try await store.ticket(externalID: "nope") == nil)
+    }
+
+    @Test func anInterruptedRunIsResumedOnlyForIdenticalContent() async throws {
+        let (store, _) = try makeStore()
+        let first = try await store.beginIngest(kind: .tickets, source: "/big.csv", sourceHash: "same")
+        try await store.commit(IngestBatch(runID: first.id, position: 500, read: 500, tickets: [ticket("A", "x")]))
+        // The process dies here: the run stays `running` at position 500.
+        let resumed = try await store.beginIngest(kind: .tickets, source: "/big.csv", sourceHash: "same")
+        #expect(resumed.id == first.id && resumed.position == 500 && resumed.resumedFrom == 500)
+
+        let fresh = try await store.beginIngest(kind: .tickets, source: "/big.csv", sourceHash: "changed")
+        #expect(fresh.id != first.id && fresh.position == 0)
+        let runs = try await store.ingestRuns(limit: 10)
+        #expect(runs.first { $0.id == first.id }?.status == .abandoned)
+    }
+
+    @Test func quarantineKeepsLineReasonAndRawTextOncePerLine() async throws {
+        let (store, _) = try makeStore()
+        let bad = QuarantinedRecord(source: "/t.csv", line: 7, reason: "missing body", raw: "7,,")
+        for _ in 0..<2 {
+            let run = try await store.beginIngest(kind: .tickets, source: "/t.csv", sourceHash: "h")
+            let after = try await store.commit(IngestBatch(runID: run.id, position: 1, read: 1, quarantined: [bad]))
+            #expect(after.counts.quarantined == 1)
+            try await store.finishIngest(runID: run.id, actor: "test")
+        }
+        #expect(try await store.quarantined(source: "/t.csv", limit: 10) == [bad])
+    }
+
+    @Test func editedArticlesGetANewVersionAndFreshChunks() async throws {
+        let (store, _) = try makeStore()
+        let run = try await store.beginIngest(kind: .kb, source: "/kb", sourceHash: "h")
+        try await store.commit(IngestBatch(runID: run.id, position: 1, read: 1,
+                                           articles: [article("KB-1", "Refunds take five business days.")]))
+        #expect(try await store.article(externalID: "KB-1")?.version == 1)
+        #expect(try await store.searchChunks("refunds", limit: 5, category: nil).count == 1)
+
+        let after = try await store.commit(IngestBatch(runID: run.id, position: 2, read: 1,
+                                           articles: [article("KB-1", "Invoices are emailed monthly.")]))
+        #expect(after.counts.updated == 1)
+        #expect(try await store.article(externalID: "KB-1")?.version == 2)
+        #expect(try await store.chunks(articleExternalID: "KB-1").map(\.text) == ["Invoices are emailed monthly."])
+        #expect(try await store.searchChunks("refunds", limit: 5, category: nil).isEmpty)
+        #expect(try await store.searchChunks("invoices", limit: 5, category: nil).count == 1)
+        #expect(try await store.counts().chunks == 1)
+    }
+
+    @Test func searchRanksTheBestMatchFirstAndFilters() async throws {
+        let (store, _) = try makeStore()
+        let run = try await store.beginIngest(kind: .kb, source: "/kb", sourceHash: "h")
+        var other = article("KB-3", "Reset your password from the login page. Password links expire in 24 hours.")
+        other.article.category = "Account"
+        try await store.commit(IngestBatch(runID: run.id, position: 3, read: 3, articles: [
+            article("KB-1", "Refunds for duplicate charges take five business days to appear."),
+            article("KB-2", "Your invoice lists every charge of the billing period."),
+            other,
+        ]))
+        let hits = try await store.searchChunks("how do I get a refund for a duplicate charge?", limit: 3, category: nil)
+        #expect(hits.first?.articleID == "KB-1")
+        #expect(hits.allSatisfy { $0.score > 0 })
+        #expect(zip(hits, hits.dropFirst()).allSatisfy { $0.score >= $1.score })
+        #expect(try await store.searchChunks("password", limit: 3, category: "Billing").isEmpty)
+        #expect(try await store.searchChunks("password", limit: 3, category: "Account").map(\.articleID) == ["KB-3"])
+        // Query text is never FTS syntax.
+        #expect(try await store.searchChunks("\"unbalanced OR NEAR( *", limit: 3, category: nil).isEmpty)
+        #expect(try await store.searchChunks("", limit: 3, category: nil).isEmpty)
+    }
+
+    @Test func theAuditLogIsAppendOnly() async throws {
+        let (store, home) = try makeStore()
+        try await store.appendAudit(AuditEvent(actor: "admin", action: "key.create", target: "key-1"))
+        #expect(try await store.auditLog(limit: 5).map(\.action) == ["key.create"])
+        let db = try DatabaseQueue(path: home.appendingPathComponent("store.sqlite").path)
+        #expect(throws: DatabaseError.self) { try db.write { try $0.execute(sql: "DELETE FROM audit_log") } }
+        #expect(throws: DatabaseError.self) { try db.write { try $0.execute(sql: "UPDATE audit_log SET actor = 'x'") } }
+        #expect(try await store.auditLog(limit: 5).count == 1)
+    }
+
+    @Test func theDatabaseRunsInWALMode() throws {
+        let (_, home) = try makeStore()
+        let db = try DatabaseQueue(path: home.appendingPathComponent("store.sqlite").path)
+        #expect(try db.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
+    }
+}
