@@ -69,9 +69,12 @@ public struct Ticket: Codable, Sendable, Equatable {
 
     /// A digest of every field, used to tell an edited record from an unchanged one on re-ingest.
     public var contentHash: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        encoder.dateEncodingStrategy = .secondsSince1970
-        return ContentHash.sha256((try? encoder.encode(self)) ?? Data())
+        let fields: [String?] = [
+            externalID, subject, body, customer, channel, language, category, priority?.rawValue, status?.rawValue,
+            createdAt.map { String($0.timeIntervalSince1970) }, resolvedAt.map { String($0.timeIntervalSince1970) },
+            resolution,
+        ] + extra.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        // Unit and record separators cannot be confused with field text; nil differs from "".
+        return ContentHash.sha256(fields.map { $0.map { "\u{1F}" + $0 } ?? "\u{1E}" }.joined())
     }
 }

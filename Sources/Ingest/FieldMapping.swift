@@ -71,26 +71,25 @@ public struct FieldMapping: Sendable, Equatable {
         return field
     }
 
-    /// Splits one record's fields into ticket fields (with the column each came from) and extras.
-    func resolve(_ fields: [String: String]) -> (values: [TicketField: (column: String, value: String)],
-                                                 extra: [String: String]) {
-        let byKey = Dictionary(fields.keys.map { (Self.normalise($0), $0) }, uniquingKeysWith: { first, _ in first })
-        var values: [TicketField: (String, String)] = [:]
+    /// Which column feeds each ticket field, for records with these column names.
+    func plan(for keys: some Collection<String>) -> [TicketField: String] {
+        let byKey = Dictionary(keys.map { (Self.normalise($0), $0) }, uniquingKeysWith: { first, _ in first })
+        let explicit = Set(columns.values)
+        var plan: [TicketField: String] = [:]
         var used = Set<String>()
         for field in TicketField.allCases {
             let column: String?
-            if let explicit = columns[field] {
-                column = fields[explicit] != nil ? explicit : byKey[Self.normalise(explicit)]
+            if let wanted = columns[field] {
+                column = keys.contains(wanted) ? wanted : byKey[Self.normalise(wanted)]
             } else {
                 column = field.aliases.lazy.compactMap { byKey[Self.normalise($0)] }
-                    .first { !used.contains($0) && !self.columns.values.contains($0) }
+                    .first { !used.contains($0) && !explicit.contains($0) }
             }
-            guard let column, let value = fields[column] else { continue }
+            guard let column else { continue }
             used.insert(column)
-            values[field] = (column, value)
+            plan[field] = column
         }
-        let extra = fields.filter { !used.contains($0.key) }
-        return (values, extra)
+        return plan
     }
 
     static func normalise(_ name: String) -> String {

@@ -45,19 +45,24 @@ public struct Ingestor: Sendable {
         var validator = TicketValidator(mapping: mapping)
         validator.idPrefix = url.deletingPathExtension().lastPathComponent + ":"
         var seen: [String: Int] = [:]
-        let items: [Result<Ticket, QuarantinedRecord>] = records.map { result in
+        var planKeys: [String] = [], plan: [TicketField: String] = [:]
+        return try await run(.tickets, source: url.path, hash: hash, inputs: records, progress: progress) { result in
             switch result {
             case .failure(let bad):
                 return .failure(QuarantinedRecord(source: url.path, line: bad.line, reason: bad.reason, raw: bad.raw))
             case .success(let record):
-                return validator.validate(record) { digest in
+                let keys = record.fields.keys.sorted()
+                if keys != planKeys {
+                    plan = mapping.plan(for: keys)
+                    planKeys = keys
+                }
+                return validator.validate(record, plan: plan) { digest in
                     seen[digest, default: 0] += 1
                     return seen[digest]!
                 }.mapError { QuarantinedRecord(source: url.path, line: record.line, reason: $0.description, raw: record.raw) }
             }
-        }
-        return try await run(.tickets, source: url.path, hash: hash, items: items, progress: progress) {
-            batch, tickets in batch.tickets = tickets
+        } fill: { batch, tickets in
+            batch.tickets = tickets
         }
     }
 
@@ -65,38 +70,42 @@ public struct Ingestor: Sendable {
     public func ingestKnowledgeBase(path: String, progress: Progress? = nil) async throws -> IngestReport {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         let reader = ArticleReader()
-        let items: [Result<ChunkedArticle, QuarantinedRecord>] = try reader.read(path: url.path).map { result in
-            result.map { ChunkedArticle(article: $0, chunks: chunker.chunks(of: $0.body, title: $0.title)) }
-        }
+        let articles = try reader.read(path: url.path)
         // The folder's identity is the content of every article file in it, and the chunking settings.
-        let files = try Set(items.map { item -> String in
+        let files = try Set(articles.map { item -> String in
             switch item {
-            case .success(let a): a.article.source ?? ""
-            case .failure(let q): q.source
+            case .success(let article): article.source ?? ""
+            case .failure(let record): record.source
             }
         }).sorted().map { "\($0):\(try ContentHash.sha256(fileAt: URL(fileURLWithPath: $0)))" }
         let hash = ContentHash.sha256(files.joined(separator: "\n")
             + "|chunker \(chunker.maxLength)/\(chunker.minLength)/\(chunker.overlap)")
-        return try await run(.kb, source: url.path, hash: hash, items: items, progress: progress) {
-            batch, articles in batch.articles = articles
+        return try await run(.kb, source: url.path, hash: hash, inputs: articles, progress: progress) { result in
+            result.map { ChunkedArticle(article: $0, chunks: chunker.chunks(of: $0.body, title: $0.title)) }
+        } fill: { batch, articles in
+            batch.articles = articles
         }
     }
 
-    private func run<Item: Sendable>(
-        _ kind: IngestKind, source: String, hash: String, items: [Result<Item, QuarantinedRecord>],
-        progress: Progress?, fill: (inout IngestBatch, [Item]) -> Void
+    /// Validates `inputs` in order, batch by batch, committing each batch with the run's new position. The
+    /// records an interrupted run already committed are validated (ids derived from content depend on what came
+    /// before) but not committed again.
+    private func run<Input, Item: Sendable>(
+        _ kind: IngestKind, source: String, hash: String, inputs: [Input], progress: Progress?,
+        validate: (Input) -> Result<Item, QuarantinedRecord>, fill: (inout IngestBatch, [Item]) -> Void
     ) async throws -> IngestReport {
         let started = Date()
         var run = try await store.beginIngest(kind: kind, source: source, sourceHash: hash)
         let resumedFrom = run.position
-        var position = min(run.position, items.count)
-        progress?(position, items.count)
-        while position < items.count {
-            let end = min(position + batchSize, items.count)
+        var position = min(run.position, inputs.count)
+        for input in inputs[..<position] { _ = validate(input) }
+        progress?(position, inputs.count)
+        while position < inputs.count {
+            let end = min(position + batchSize, inputs.count)
             var batch = IngestBatch(runID: run.id, position: end, read: end - position)
             var good: [Item] = []
-            for item in items[position..<end] {
-                switch item {
+            for input in inputs[position..<end] {
+                switch validate(input) {
                 case .success(let value): good.append(value)
                 case .failure(let record): batch.quarantined.append(record)
                 }
@@ -104,7 +113,7 @@ public struct Ingestor: Sendable {
             fill(&batch, good)
             run = try await store.commit(batch)
             position = end
-            progress?(position, items.count)
+            progress?(position, inputs.count)
         }
         run = try await store.finishIngest(runID: run.id, actor: actor)
         return IngestReport(kind: kind, source: source, runID: run.id, resumedFrom: resumedFrom, counts: run.counts,

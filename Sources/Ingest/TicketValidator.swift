@@ -21,7 +21,18 @@ public struct TicketValidator: Sendable {
     /// The validated ticket, or a reason for quarantine. `occurrence` numbers identical contents seen before in
     /// the same source so that derived ids stay distinct and stable.
     public func validate(_ record: SourceRecord, occurrence: (String) -> Int) -> Result<Ticket, InvalidRecord> {
-        let (values, extra) = mapping.resolve(record.fields)
+        validate(record, plan: mapping.plan(for: record.fields.keys), occurrence: occurrence)
+    }
+
+    /// Validates with a column plan computed once for records sharing the same columns (a CSV file's header).
+    func validate(_ record: SourceRecord, plan: [TicketField: String],
+                  occurrence: (String) -> Int) -> Result<Ticket, InvalidRecord> {
+        var values: [TicketField: (column: String, value: String)] = [:]
+        for (field, column) in plan {
+            if let value = record.fields[column] { values[field] = (column, value) }
+        }
+        let mapped = Set(plan.values)
+        let extra = record.fields.filter { !mapped.contains($0.key) }
         func text(_ field: TicketField) -> String? {
             guard let value = values[field]?.value.trimmingCharacters(in: .whitespacesAndNewlines),
                   !value.isEmpty, value.lowercased() != "null" else { return nil }

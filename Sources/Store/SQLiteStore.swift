@@ -38,6 +38,12 @@ public final class SQLiteStore: TriageStore {
             try db.execute(sql: """
                 UPDATE ingest_runs SET status = 'abandoned', finished_at = ? WHERE source = ? AND kind = ? AND status = 'running'
                 """, arguments: [Date(), source, kind.rawValue])
+            // Quarantine describes the latest content of each source: problems of older content are gone with it.
+            // (For a folder, its files' entries.)
+            let folder = source.hasSuffix("/") ? source : source + "/"
+            try db.execute(sql: """
+                DELETE FROM quarantine WHERE (source = ? OR substr(source, 1, ?) = ?) AND source_hash != ?
+                """, arguments: [source, folder.unicodeScalars.count, folder, sourceHash])
             try db.execute(sql: """
                 INSERT INTO ingest_runs (kind, source, source_hash, status, started_at) VALUES (?, ?, ?, 'running', ?)
                 """, arguments: [kind.rawValue, source, sourceHash, Date()])
@@ -61,11 +67,12 @@ public final class SQLiteStore: TriageStore {
                 counts.add(try Self.upsert(article, db: db, now: now))
             }
             for record in batch.quarantined {
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO quarantine (run_id, source, source_hash, line, reason, raw, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (source, source_hash, line) DO UPDATE SET reason = excluded.reason, run_id = excluded.run_id
-                    """, arguments: [run.id, record.source, run.sourceHash, record.line, record.reason, record.raw, now])
+                    """).execute(arguments: [run.id, record.source, run.sourceHash, record.line, record.reason,
+                                             record.raw, now])
             }
             counts.quarantined += batch.quarantined.count
             try db.execute(sql: """
@@ -93,8 +100,9 @@ public final class SQLiteStore: TriageStore {
 
     private static func upsert(_ ticket: Ticket, db: Database, now: Date) throws -> UpsertOutcome {
         let hash = ticket.contentHash
-        let existing = try String.fetchOne(db, sql: "SELECT content_hash FROM tickets WHERE external_id = ?",
-                                           arguments: [ticket.externalID])
+        let existing = try String.fetchOne(
+            db.cachedStatement(sql: "SELECT content_hash FROM tickets WHERE external_id = ?"),
+            arguments: [ticket.externalID])
         if existing == hash { return .unchanged }
         let extra = String(decoding: try JSONEncoder.sorted.encode(ticket.extra), as: UTF8.self)
         let values: StatementArguments = [
@@ -102,7 +110,7 @@ public final class SQLiteStore: TriageStore {
             ticket.category, ticket.priority?.rawValue, ticket.status?.rawValue, ticket.createdAt, ticket.resolvedAt,
             ticket.resolution, extra, hash, now, now,
         ]
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO tickets (external_id, subject, body, customer, channel, language, category, priority, status,
                                  created_at, resolved_at, resolution, extra, content_hash, ingested_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -112,7 +120,7 @@ public final class SQLiteStore: TriageStore {
                 priority = excluded.priority, status = excluded.status, created_at = excluded.created_at,
                 resolved_at = excluded.resolved_at, resolution = excluded.resolution, extra = excluded.extra,
                 content_hash = excluded.content_hash, updated_at = excluded.updated_at
-            """, arguments: values)
+            """).execute(arguments: values)
         return existing == nil ? .stored : .updated
     }
 

@@ -5,6 +5,7 @@ import Foundation
 /// audit log. `SQLiteStore` is the embedded implementation; a PostgreSQL one implements the same protocol.
 public protocol TriageStore: Sendable {
     /// Starts an ingest run for a source, or resumes the interrupted (`running`) run over identical content.
+    /// A fresh run over changed content clears the quarantine entries of the source's older content.
     func beginIngest(kind: IngestKind, source: String, sourceHash: String) async throws -> IngestRun
 
     /// Commits a batch atomically: upserts its records, quarantines its bad ones, and advances the run.
