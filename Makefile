@@ -1,0 +1,34 @@
+# LocalTriage — the two commands a newcomer needs are `make demo` and `make test`.
+# Both install what they need first (scripts/setup.sh: Debian packages, the Python venv with model packages).
+# SWIFT_SCRATCH=DIR keeps Swift build products outside the clone (CI uses it as a cache).
+
+SHELL := /bin/bash
+SWIFT_FLAGS := $(if $(SWIFT_SCRATCH),--scratch-path $(SWIFT_SCRATCH),)
+DEMO_HOME ?= .localtriage
+
+.PHONY: setup build release test demo bench clean
+
+setup:
+	@./scripts/setup.sh
+
+build: setup
+	swift build $(SWIFT_FLAGS)
+
+release: setup
+	swift build -c release $(SWIFT_FLAGS)
+
+## Run the product on the embedded default with the demo data.
+demo: release
+	@LOCALTRIAGE="$$(swift build -c release $(SWIFT_FLAGS) --show-bin-path)/localtriage" \
+		DEMO_HOME="$(DEMO_HOME)" ./scripts/demo.sh
+
+## Run the whole test suite (unit, integration and CLI tests; shared data sets when ../shared is present).
+test: build
+	swift test $(SWIFT_FLAGS)
+
+## Run the benchmarks on ../shared data (release build); JSON results go to bench-results/.
+bench: release
+	@LOCALTRIAGE="$$(swift build -c release $(SWIFT_FLAGS) --show-bin-path)/localtriage" ./scripts/bench.sh
+
+clean:
+	rm -rf .build $(DEMO_HOME)

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Brings LocalTriage up on the demo data (a fictional product, Orbitask): ingests its knowledge base and
+# tickets into the embedded store and shows them searchable. Safe to run again: ingest is idempotent.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+LT="${LOCALTRIAGE:?set LOCALTRIAGE to the localtriage binary (make demo does)}"
+export LOCALTRIAGE_HOME="${DEMO_HOME:-.localtriage}"
+
+echo "== LocalTriage demo — home: $LOCALTRIAGE_HOME"
+echo
+echo "== Knowledge base (demo/kb)"
+"$LT" ingest kb demo/kb
+echo
+echo "== Tickets (demo/tickets.jsonl)"
+"$LT" ingest tickets demo/tickets.jsonl
+echo
+echo "== More tickets with other column names, mapped by demo/tickets.mapping.json"
+"$LT" ingest tickets demo/tickets.csv --mapping demo/tickets.mapping.json
+echo
+echo "== A file with bad rows: they are quarantined with their line and reason, nothing else is lost"
+"$LT" ingest tickets demo/bad_tickets.csv
+echo
+"$LT" stats --runs 4
+for query in "desktop app stopped syncing after update" "how do I get an invoice for my company" "enable SSO with Okta"; do
+    echo
+    echo "== search: \"$query\""
+    "$LT" search "$query" --k 3
+done
+echo "Try: $LT search \"your question\"   (LOCALTRIAGE_HOME=$LOCALTRIAGE_HOME)"
