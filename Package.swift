@@ -19,6 +19,8 @@ let package = Package(
         .target(name: "Store", dependencies: ["Domain", .product(name: "GRDB", package: "GRDB.swift")]),
         // Ingest: file readers (CSV, JSON, JSONL, Markdown), field mapping, validation, the ingest pipeline.
         .target(name: "Ingest", dependencies: ["Domain", "Store"]),
+        // Search: retrievers (BM25, dense, hybrid), fusion, and their evaluation.
+        .target(name: "Search", dependencies: ["Domain", "Store", "Ingest"]),
         // Routing: TF-IDF features, multinomial logistic regression, calibration.
         .target(name: "Routing", dependencies: ["Domain"]),
         // CBLAS: OpenBLAS from Debian (libopenblas-dev).
@@ -28,7 +30,7 @@ let package = Package(
         .executableTarget(
             name: "LocalTriageCLI",
             dependencies: [
-                "Domain", "Store", "Ingest", "Routing", "Embeddings",
+                "Domain", "Store", "Ingest", "Search", "Routing", "Embeddings",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -37,6 +39,7 @@ let package = Package(
         .testTarget(name: "DomainTests", dependencies: ["Domain", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "TestSupport"]),
+        .testTarget(name: "SearchTests", dependencies: ["Search", "Store", "Ingest", "TestSupport"]),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "TestSupport"]),
         .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["LocalTriageCLI", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),

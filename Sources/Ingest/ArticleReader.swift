@@ -113,7 +113,8 @@ public struct ArticleReader: Sendable {
         }
     }
 
-    /// Validates article fields (aliases: `article_id`, `content`, `text`, `last_updated`, `updated_at`).
+    /// Validates article fields (aliases: `article_id`; `name`, `question` for the title; `content`, `text`,
+    /// `answers` for the body; `last_updated`, `updated_at`).
     func article(_ fields: [String: String], source: String) -> Result<Article, InvalidRecord> {
         func value(_ names: String...) -> String? {
             for name in names {
@@ -122,8 +123,8 @@ public struct ArticleReader: Sendable {
             return nil
         }
         guard let id = value("id", "article_id", "external_id") else { return .failure(InvalidRecord("missing id")) }
-        guard let title = value("title", "name") else { return .failure(InvalidRecord("missing title")) }
-        guard let body = value("body", "content", "text") else { return .failure(InvalidRecord("empty body")) }
+        guard let title = value("title", "name", "question") else { return .failure(InvalidRecord("missing title")) }
+        guard let body = value("body", "content", "text", "answers") else { return .failure(InvalidRecord("empty body")) }
         guard body.count <= maxBodyLength else {
             return .failure(InvalidRecord("body is \(body.count) characters, over the limit of \(maxBodyLength)"))
         }
@@ -133,7 +134,7 @@ public struct ArticleReader: Sendable {
             guard let date = dates.parse(raw) else { return .failure(InvalidRecord("unparseable date '\(raw)'")) }
             updated = date
         }
-        let tags = (value("tags") ?? "").split(separator: ",")
+        let tags = (value("tags") ?? "").split(whereSeparator: { $0 == "," || $0 == "\n" })
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         return .success(Article(externalID: id, title: title, body: body, category: value("category"), tags: tags,
                                 updatedAt: updated, source: source))

@@ -211,7 +211,7 @@ private func stringFields(_ object: [String: Any]) -> [String: String] {
         if let text = scalarText(value) {
             fields[key] = text
         } else if let list = value as? [Any] {
-            fields[key] = list.compactMap(scalarText).joined(separator: ", ")
+            fields[key] = list.compactMap(scalarText).joined(separator: "\n")
         } else if JSONSerialization.isValidJSONObject(value),
                   let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]) {
             fields[key] = String(decoding: data, as: UTF8.self)

@@ -10,6 +10,7 @@ struct LocalTriage: AsyncParsableCommand {
         subcommands: [
             IngestCommand.self,
             SearchCommand.self,
+            EvalCommand.self,
             StatsCommand.self,
             QuarantineCommand.self,
             BenchCommand.self,

@@ -4,12 +4,16 @@ import Foundation
 enum Report {
     /// Encodes `value` as a single JSON object on stdout.
     static func json<T: Encodable>(_ value: T) throws {
+        FileHandle.standardOutput.write(try encoded(value))
+        FileHandle.standardOutput.write(Data("\n".utf8))
+    }
+
+    /// The JSON encoding reports use: sorted keys, ISO 8601 dates.
+    static func encoded<T: Encodable>(_ value: T) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        let data = try encoder.encode(value)
-        FileHandle.standardOutput.write(data)
-        FileHandle.standardOutput.write(Data("\n".utf8))
+        return try encoder.encode(value)
     }
 
     /// Renders rows as an aligned plain-text table (first row is the header).

@@ -41,7 +41,7 @@ import Testing
         let results = try read(jsonl, .jsonl)
         #expect(results.count == 3)
         let first = try results[0].get()
-        #expect(first.fields == ["id": "1", "tags": "a, b", "ok": "true"])
+        #expect(first.fields == ["id": "1", "tags": "a\nb", "ok": "true"])
         #expect(first.line == 1)
         guard case .failure(let broken) = results[1], case .failure(let array) = results[2] else {
             Issue.record("expected malformed lines")

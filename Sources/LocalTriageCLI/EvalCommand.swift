@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `localtriage eval ...`: quality measurements on judged data sets.
+struct EvalCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Measure quality: retrieval ranking, routing accuracy.",
+        subcommands: [EvalRetrievalCommand.self]
+    )
+}
