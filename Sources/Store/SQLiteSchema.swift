@@ -132,6 +132,16 @@ enum SQLiteSchema {
                 END;
                 """)
         }
+        migrator.registerMigration("v2-chunk-embeddings") { db in
+            try db.execute(sql: """
+                CREATE TABLE chunk_embeddings (
+                    chunk_id INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,
+                    model TEXT NOT NULL,
+                    vector BLOB NOT NULL
+                );
+                CREATE INDEX chunk_embeddings_model ON chunk_embeddings(model);
+                """)
+        }
         return migrator
     }
 }

@@ -203,9 +203,58 @@ public final class SQLiteStore: TriageStore {
             sql += " ORDER BY rank LIMIT ?"
             arguments += [limit]
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-                ChunkHit(articleID: row["article_external_id"], articleTitle: row["article_title"],
-                         category: row["article_category"], chunk: Self.chunk(row), score: -(row["rank"] as Double))
+                Self.hit(row, score: -(row["rank"] as Double))
             }
+        }
+    }
+
+    public func chunksNeedingEmbedding(model: String, limit: Int) async throws -> [(id: Int64, text: String)] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT c.id, c.heading, c.text FROM chunks c
+                LEFT JOIN chunk_embeddings e ON e.chunk_id = c.id AND e.model = ?
+                WHERE e.chunk_id IS NULL ORDER BY c.id LIMIT ?
+                """, arguments: [model, limit]).map { row in
+                (row["id"], (row["heading"] as String) + "\n" + (row["text"] as String))
+            }
+        }
+    }
+
+    public func saveChunkEmbeddings(_ vectors: [(id: Int64, vector: [Float])], model: String) async throws {
+        try await pool.write { db in
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO chunk_embeddings (chunk_id, model, vector) VALUES (?, ?, ?)
+                ON CONFLICT (chunk_id) DO UPDATE SET model = excluded.model, vector = excluded.vector
+                """)
+            for (id, vector) in vectors {
+                try statement.execute(arguments: [id, model, VectorCoding.data(vector)])
+            }
+        }
+    }
+
+    public func chunkVectors(model: String) async throws -> [ChunkVector] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT e.chunk_id, e.vector, a.category FROM chunk_embeddings e
+                JOIN chunks c ON c.id = e.chunk_id JOIN articles a ON a.id = c.article_id
+                WHERE e.model = ? ORDER BY e.chunk_id
+                """, arguments: [model]).map { row in
+                ChunkVector(chunkID: row["chunk_id"], category: row["category"],
+                            vector: VectorCoding.vector(row["vector"]))
+            }
+        }
+    }
+
+    public func chunkHits(ids: [Int64]) async throws -> [Int64: ChunkHit] {
+        guard !ids.isEmpty else { return [:] }
+        return try await pool.read { db in
+            let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT c.*, a.external_id AS article_external_id, a.title AS article_title,
+                       a.category AS article_category
+                FROM chunks c JOIN articles a ON a.id = c.article_id WHERE c.id IN (\(placeholders))
+                """, arguments: StatementArguments(ids))
+            return Dictionary(uniqueKeysWithValues: rows.map { row in (row["id"], Self.hit(row, score: 0)) })
         }
     }
 
@@ -296,6 +345,11 @@ public final class SQLiteStore: TriageStore {
             externalID: row["external_id"], title: row["title"], body: row["body"], category: row["category"],
             tags: try JSONDecoder().decode([String].self, from: Data(tags.utf8)), updatedAt: row["updated_at"],
             source: row["source"])
+    }
+
+    private static func hit(_ row: Row, score: Double) -> ChunkHit {
+        ChunkHit(chunkID: row["id"], articleID: row["article_external_id"], articleTitle: row["article_title"],
+                 category: row["article_category"], chunk: chunk(row), score: score)
     }
 
     private static func chunk(_ row: Row) -> Chunk {

@@ -99,6 +99,8 @@ public struct IngestBatch: Sendable {
 
 /// A chunk found by keyword search, with its article.
 public struct ChunkHit: Codable, Sendable, Equatable {
+    /// The chunk's row id in the store.
+    public var chunkID: Int64
     public var articleID: String
     public var articleTitle: String
     public var category: String?
@@ -137,4 +139,17 @@ public struct StoreCounts: Codable, Sendable, Equatable {
     public var chunks: Int
     public var quarantined: Int
     public var ingestRuns: Int
+}
+
+/// A chunk's vector as kept in the vector index, with what filters need.
+public struct ChunkVector: Sendable {
+    public var chunkID: Int64
+    public var category: String?
+    public var vector: [Float]
+
+    public init(chunkID: Int64, category: String?, vector: [Float]) {
+        self.chunkID = chunkID
+        self.category = category
+        self.vector = vector
+    }
 }

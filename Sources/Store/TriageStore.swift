@@ -24,6 +24,15 @@ public protocol TriageStore: Sendable {
     /// Keyword search over chunks (BM25), best first.
     func searchChunks(_ query: String, limit: Int, category: String?) async throws -> [ChunkHit]
 
+    /// Chunks with no vector from `model` yet: their id and the text to embed (heading path, then text).
+    func chunksNeedingEmbedding(model: String, limit: Int) async throws -> [(id: Int64, text: String)]
+    /// Stores chunk vectors of `model`. Vectors go when their chunk goes (article edited or deleted).
+    func saveChunkEmbeddings(_ vectors: [(id: Int64, vector: [Float])], model: String) async throws
+    /// Every chunk vector of `model`, for building the in-memory vector index.
+    func chunkVectors(model: String) async throws -> [ChunkVector]
+    /// Chunks by row id, with their article.
+    func chunkHits(ids: [Int64]) async throws -> [Int64: ChunkHit]
+
     func quarantined(source: String?, limit: Int) async throws -> [QuarantinedRecord]
     func ingestRuns(limit: Int) async throws -> [IngestRun]
     func counts() async throws -> StoreCounts

@@ -1,0 +1,107 @@
+import Domain
+import Store
+
+/// Computes the vectors that chunks lack, in batches; run after every KB ingest (and safe to run any time).
+public struct EmbeddingIndexer: Sendable {
+    public let store: any TriageStore
+    public let embedder: any TextEmbedder
+    public var batchSize: Int
+
+    public init(store: any TriageStore, embedder: any TextEmbedder, batchSize: Int = 128) {
+        self.store = store
+        self.embedder = embedder
+        self.batchSize = batchSize
+    }
+
+    /// Embeds every chunk without a vector of this model; returns how many were embedded.
+    @discardableResult
+    public func indexMissing(progress: (@Sendable (Int) -> Void)? = nil) async throws -> Int {
+        var done = 0
+        while true {
+            let pending = try await store.chunksNeedingEmbedding(model: embedder.modelName, limit: batchSize)
+            guard !pending.isEmpty else { return done }
+            let vectors = try embedder.embed(pending.map(\.text))
+            try await store.saveChunkEmbeddings(zip(pending, vectors).map { ($0.id, $1) }, model: embedder.modelName)
+            done += pending.count
+            progress?(done)
+        }
+    }
+}
+
+/// Semantic search: the query's embedding against every chunk vector (exact cosine scan).
+public struct DenseRetriever: Retriever {
+    public let store: any TriageStore
+    public let embedder: any TextEmbedder
+    public let index: VectorIndex
+    private let categories: [Int64: String]
+    public var name: String { "dense" }
+
+    /// Loads the chunk vectors of the embedder's model from the store.
+    public init(store: any TriageStore, embedder: any TextEmbedder) async throws {
+        self.store = store
+        self.embedder = embedder
+        let vectors = try await store.chunkVectors(model: embedder.modelName)
+        var index = VectorIndex(dimension: embedder.dimension)
+        index.reserveCapacity(vectors.count)
+        var categories: [Int64: String] = [:]
+        for entry in vectors {
+            index.add(id: entry.chunkID, vector: entry.vector)
+            if let category = entry.category { categories[entry.chunkID] = category }
+        }
+        self.index = index
+        self.categories = categories
+    }
+
+    public func search(_ query: String, k: Int, filter: SearchFilter) async throws -> [SearchHit] {
+        guard let vector = try embedder.embed([query]).first else { return [] }
+        let allowed: ((Int64) -> Bool)? = filter.category.map { wanted in { categories[$0] == wanted } }
+        let ranked = index.search(vector, k: k, allowed: allowed)
+        let hits = try await store.chunkHits(ids: ranked.map(\.id))
+        return ranked.compactMap { id, score in
+            hits[id].map { var hit = $0; hit.score = Double(score); return hit }
+        }
+    }
+}
+
+/// Keyword and dense search run concurrently, their candidates fused.
+public struct HybridRetriever: Retriever {
+    public let keyword: any Retriever
+    public let dense: DenseRetriever
+    public var fusion: Fusion
+    /// Candidates taken from each side before fusing.
+    public var depth: Int
+
+    public init(keyword: any Retriever, dense: DenseRetriever, fusion: Fusion, depth: Int = 50) {
+        self.keyword = keyword
+        self.dense = dense
+        self.fusion = fusion
+        self.depth = depth
+    }
+
+    public var name: String {
+        switch fusion {
+        case .reciprocalRank: "hybrid-rrf"
+        case .convex(let weight): "hybrid-convex(\(weight))"
+        }
+    }
+
+    public func search(_ query: String, k: Int, filter: SearchFilter) async throws -> [SearchHit] {
+        let n = max(k, depth)
+        async let keywordHits = keyword.search(query, k: n, filter: filter)
+        async let denseHits = dense.search(query, k: n, filter: filter)
+        let (kw, dn) = try await (keywordHits, denseHits)
+        return Self.fuse(keyword: kw, dense: dn, fusion: fusion, k: k)
+    }
+
+    /// Fuses two hit lists (exposed so evaluation can re-fuse cached candidates with other weights).
+    public static func fuse(keyword: [SearchHit], dense: [SearchHit], fusion: Fusion, k: Int) -> [SearchHit] {
+        var byID: [Int64: SearchHit] = [:]
+        for hit in keyword + dense where byID[hit.chunkID] == nil { byID[hit.chunkID] = hit }
+        let fused = fusion.fuse(keyword: keyword.map { ($0.chunkID, $0.score) }, dense: dense.map { ($0.chunkID, $0.score) })
+        return fused.prefix(k).map { key, score in
+            var hit = byID[key]!
+            hit.score = score
+            return hit
+        }
+    }
+}
