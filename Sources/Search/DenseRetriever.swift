@@ -1,7 +1,7 @@
 import Domain
 import Store
 
-/// Computes the vectors that chunks lack, in batches; run after every KB ingest (and safe to run any time).
+/// Computes the vectors that chunks or tickets lack, in batches; run after every ingest (safe to run any time).
 public struct EmbeddingIndexer: Sendable {
     public let store: any TriageStore
     public let embedder: any TextEmbedder
@@ -13,15 +13,15 @@ public struct EmbeddingIndexer: Sendable {
         self.batchSize = batchSize
     }
 
-    /// Embeds every chunk without a vector of this model; returns how many were embedded.
+    /// Embeds every item of this kind without a vector of this model; returns how many were embedded.
     @discardableResult
-    public func indexMissing(progress: (@Sendable (Int) -> Void)? = nil) async throws -> Int {
+    public func indexMissing(_ kind: EmbeddedKind, progress: (@Sendable (Int) -> Void)? = nil) async throws -> Int {
         var done = 0
         while true {
-            let pending = try await store.chunksNeedingEmbedding(model: embedder.modelName, limit: batchSize)
+            let pending = try await store.itemsNeedingEmbedding(kind, model: embedder.modelName, limit: batchSize)
             guard !pending.isEmpty else { return done }
             let vectors = try embedder.embed(pending.map(\.text))
-            try await store.saveChunkEmbeddings(zip(pending, vectors).map { ($0.id, $1) }, model: embedder.modelName)
+            try await store.saveEmbeddings(kind, zip(pending, vectors).map { ($0.id, $1) }, model: embedder.modelName)
             done += pending.count
             progress?(done)
         }
@@ -40,13 +40,13 @@ public struct DenseRetriever: Retriever {
     public init(store: any TriageStore, embedder: any TextEmbedder) async throws {
         self.store = store
         self.embedder = embedder
-        let vectors = try await store.chunkVectors(model: embedder.modelName)
+        let vectors = try await store.vectors(.chunk, model: embedder.modelName)
         var index = VectorIndex(dimension: embedder.dimension)
         index.reserveCapacity(vectors.count)
         var categories: [Int64: String] = [:]
         for entry in vectors {
-            index.add(id: entry.chunkID, vector: entry.vector)
-            if let category = entry.category { categories[entry.chunkID] = category }
+            index.add(id: entry.id, vector: entry.vector)
+            if let category = entry.category { categories[entry.id] = category }
         }
         self.index = index
         self.categories = categories

@@ -14,7 +14,7 @@ public struct JudgedQuery: Sendable, Equatable {
     }
 }
 
-/// Mean ranking metrics of one retriever over a query set, at the article level.
+/// Mean ranking metrics of one retrieval mode over a query set, at the article level.
 public struct RetrievalScores: Codable, Sendable, Equatable {
     public var mode: String
     public var n: Int
@@ -26,9 +26,11 @@ public struct RetrievalScores: Codable, Sendable, Equatable {
     /// Per-query latency of the retriever, in milliseconds.
     public var latencyMsP50: Double
     public var latencyMsP95: Double
+    /// For the tuned convex blend: the keyword weight chosen on each validation fold.
+    public var keywordWeights: [Double]?
 }
 
-/// Runs judged queries through a retriever and scores the ranked articles (chunks of the same article count
+/// Runs judged queries through retrievers and scores the ranked articles (chunks of the same article count
 /// once, at their best rank).
 public struct RetrievalEvaluator: Sendable {
     /// How many chunks to fetch per query before collapsing them to articles.
@@ -38,16 +40,35 @@ public struct RetrievalEvaluator: Sendable {
         self.depth = depth
     }
 
-    public func evaluate(_ retriever: some Retriever, queries: [JudgedQuery]) async throws -> RetrievalScores {
-        var sums = [Double](repeating: 0, count: 5)
-        var latencies: [Double] = []
+    /// One retriever's hits for every query, with per-query latency in milliseconds.
+    public struct Run: Sendable {
+        public var hits: [[SearchHit]]
+        public var latenciesMs: [Double]
+    }
+
+    public func run(_ retriever: some Retriever, queries: [JudgedQuery]) async throws -> Run {
+        var run = Run(hits: [], latenciesMs: [])
         for query in queries {
             let started = ContinuousClock.now
-            let hits = try await retriever.search(query.text, k: depth, filter: SearchFilter())
+            run.hits.append(try await retriever.search(query.text, k: depth, filter: SearchFilter()))
             let elapsed = ContinuousClock.now - started
-            latencies.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1e3)
+            run.latenciesMs.append(Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15)
+        }
+        return run
+    }
+
+    public func evaluate(_ retriever: some Retriever, queries: [JudgedQuery]) async throws -> RetrievalScores {
+        let run = try await run(retriever, queries: queries)
+        return score(mode: retriever.name, hits: run.hits, queries: queries, latenciesMs: run.latenciesMs)
+    }
+
+    /// Scores hit lists (one per query, in query order).
+    public func score(mode: String, hits: [[SearchHit]], queries: [JudgedQuery], latenciesMs: [Double])
+        -> RetrievalScores {
+        var sums = [Double](repeating: 0, count: 5)
+        for (query, queryHits) in zip(queries, hits) {
             var seen = Set<String>()
-            let ranked = hits.map(\.articleID).filter { seen.insert($0).inserted }
+            let ranked = queryHits.map(\.articleID).filter { seen.insert($0).inserted }
             sums[0] += RetrievalMetrics.recall(at: 1, ranked: ranked, relevant: query.relevant)
             sums[1] += RetrievalMetrics.recall(at: 5, ranked: ranked, relevant: query.relevant)
             sums[2] += RetrievalMetrics.recall(at: 10, ranked: ranked, relevant: query.relevant)
@@ -55,12 +76,42 @@ public struct RetrievalEvaluator: Sendable {
             sums[4] += RetrievalMetrics.ndcg(at: 10, ranked: ranked, relevant: query.relevant)
         }
         let n = Double(max(queries.count, 1))
-        latencies.sort()
+        let latencies = latenciesMs.sorted()
         func percentile(_ p: Double) -> Double {
             latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int((p * Double(latencies.count)).rounded(.up)) - 1)]
         }
-        return RetrievalScores(mode: retriever.name, n: queries.count, recallAt1: sums[0] / n, recallAt5: sums[1] / n,
+        return RetrievalScores(mode: mode, n: queries.count, recallAt1: sums[0] / n, recallAt5: sums[1] / n,
                                recallAt10: sums[2] / n, mrrAt10: sums[3] / n, ndcgAt10: sums[4] / n,
                                latencyMsP50: percentile(0.5), latencyMsP95: percentile(0.95))
+    }
+
+    /// The convex blend scored without tuning on the queries it is scored on: queries are split in two folds;
+    /// each fold is fused with the keyword weight that maximises nDCG@10 on the other fold.
+    public func crossFittedConvex(keyword: Run, dense: Run, queries: [JudgedQuery],
+                                  grid: [Double] = stride(from: 0.0, through: 1.0, by: 0.1).map { $0 })
+        -> RetrievalScores {
+        let folds = queries.indices.map { ContentHash.sha256(queries[$0].id).first!.asciiValue! % 2 }
+        var fused = [[SearchHit]](repeating: [], count: queries.count)
+        var chosen: [Double] = []
+        for fold in 0..<2 {
+            let train = queries.indices.filter { folds[$0] != fold }
+            func fuse(_ i: Int, _ weight: Double) -> [SearchHit] {
+                HybridRetriever.fuse(keyword: keyword.hits[i], dense: dense.hits[i],
+                                     fusion: .convex(keywordWeight: weight), k: depth)
+            }
+            let best = grid.max { a, b in
+                let sa = score(mode: "", hits: train.map { fuse($0, a) }, queries: train.map { queries[$0] },
+                               latenciesMs: []).ndcgAt10
+                let sb = score(mode: "", hits: train.map { fuse($0, b) }, queries: train.map { queries[$0] },
+                               latenciesMs: []).ndcgAt10
+                return sa < sb
+            }!
+            chosen.append(best)
+            for i in queries.indices where folds[i] == fold { fused[i] = fuse(i, best) }
+        }
+        let latencies = zip(keyword.latenciesMs, dense.latenciesMs).map { max($0, $1) }
+        var scores = score(mode: "hybrid-convex", hits: fused, queries: queries, latenciesMs: latencies)
+        scores.keywordWeights = chosen
+        return scores
     }
 }

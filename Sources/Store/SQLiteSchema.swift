@@ -132,7 +132,7 @@ enum SQLiteSchema {
                 END;
                 """)
         }
-        migrator.registerMigration("v2-chunk-embeddings") { db in
+        migrator.registerMigration("v2-embeddings") { db in
             try db.execute(sql: """
                 CREATE TABLE chunk_embeddings (
                     chunk_id INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,
@@ -140,6 +140,16 @@ enum SQLiteSchema {
                     vector BLOB NOT NULL
                 );
                 CREATE INDEX chunk_embeddings_model ON chunk_embeddings(model);
+                CREATE TABLE ticket_embeddings (
+                    ticket_id INTEGER PRIMARY KEY REFERENCES tickets(id) ON DELETE CASCADE,
+                    model TEXT NOT NULL,
+                    vector BLOB NOT NULL
+                );
+                CREATE INDEX ticket_embeddings_model ON ticket_embeddings(model);
+                -- An edited ticket needs a new vector.
+                CREATE TRIGGER ticket_embeddings_stale AFTER UPDATE OF subject, body ON tickets BEGIN
+                    DELETE FROM ticket_embeddings WHERE ticket_id = new.id;
+                END;
                 """)
         }
         return migrator

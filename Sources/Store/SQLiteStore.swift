@@ -208,23 +208,32 @@ public final class SQLiteStore: TriageStore {
         }
     }
 
-    public func chunksNeedingEmbedding(model: String, limit: Int) async throws -> [(id: Int64, text: String)] {
-        try await pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT c.id, c.heading, c.text FROM chunks c
-                LEFT JOIN chunk_embeddings e ON e.chunk_id = c.id AND e.model = ?
-                WHERE e.chunk_id IS NULL ORDER BY c.id LIMIT ?
-                """, arguments: [model, limit]).map { row in
-                (row["id"], (row["heading"] as String) + "\n" + (row["text"] as String))
-            }
+    public func itemsNeedingEmbedding(_ kind: EmbeddedKind, model: String, limit: Int) async throws
+        -> [(id: Int64, text: String)] {
+        let sql = switch kind {
+        case .chunk: """
+            SELECT c.id, c.heading || char(10) || c.text AS text FROM chunks c
+            LEFT JOIN chunk_embeddings e ON e.chunk_id = c.id AND e.model = ?
+            WHERE e.chunk_id IS NULL ORDER BY c.id LIMIT ?
+            """
+        case .ticket: """
+            SELECT t.id, coalesce(t.subject || char(10), '') || t.body AS text FROM tickets t
+            LEFT JOIN ticket_embeddings e ON e.ticket_id = t.id AND e.model = ?
+            WHERE e.ticket_id IS NULL ORDER BY t.id LIMIT ?
+            """
+        }
+        return try await pool.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: [model, limit]).map { row in (row["id"], row["text"]) }
         }
     }
 
-    public func saveChunkEmbeddings(_ vectors: [(id: Int64, vector: [Float])], model: String) async throws {
+    public func saveEmbeddings(_ kind: EmbeddedKind, _ vectors: [(id: Int64, vector: [Float])], model: String)
+        async throws {
+        let (table, key) = kind == .chunk ? ("chunk_embeddings", "chunk_id") : ("ticket_embeddings", "ticket_id")
         try await pool.write { db in
             let statement = try db.cachedStatement(sql: """
-                INSERT INTO chunk_embeddings (chunk_id, model, vector) VALUES (?, ?, ?)
-                ON CONFLICT (chunk_id) DO UPDATE SET model = excluded.model, vector = excluded.vector
+                INSERT INTO \(table) (\(key), model, vector) VALUES (?, ?, ?)
+                ON CONFLICT (\(key)) DO UPDATE SET model = excluded.model, vector = excluded.vector
                 """)
             for (id, vector) in vectors {
                 try statement.execute(arguments: [id, model, VectorCoding.data(vector)])
@@ -232,16 +241,50 @@ public final class SQLiteStore: TriageStore {
         }
     }
 
-    public func chunkVectors(model: String) async throws -> [ChunkVector] {
-        try await pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT e.chunk_id, e.vector, a.category FROM chunk_embeddings e
-                JOIN chunks c ON c.id = e.chunk_id JOIN articles a ON a.id = c.article_id
-                WHERE e.model = ? ORDER BY e.chunk_id
-                """, arguments: [model]).map { row in
-                ChunkVector(chunkID: row["chunk_id"], category: row["category"],
-                            vector: VectorCoding.vector(row["vector"]))
+    public func vectors(_ kind: EmbeddedKind, model: String) async throws -> [StoredVector] {
+        let sql = switch kind {
+        case .chunk: """
+            SELECT e.chunk_id AS id, e.vector, a.category, 0 AS resolved FROM chunk_embeddings e
+            JOIN chunks c ON c.id = e.chunk_id JOIN articles a ON a.id = c.article_id
+            WHERE e.model = ? ORDER BY e.chunk_id
+            """
+        case .ticket: """
+            SELECT e.ticket_id AS id, e.vector, t.category, t.status IN ('resolved', 'closed') AS resolved
+            FROM ticket_embeddings e JOIN tickets t ON t.id = e.ticket_id
+            WHERE e.model = ? ORDER BY e.ticket_id
+            """
+        }
+        return try await pool.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: [model]).map { row in
+                StoredVector(id: row["id"], category: row["category"], resolved: row["resolved"],
+                             vector: VectorCoding.vector(row["vector"]))
             }
+        }
+    }
+
+    public func searchTickets(_ query: String, limit: Int, resolvedOnly: Bool) async throws -> [TicketHit] {
+        guard let match = FTSQuery.match(for: query), limit > 0 else { return [] }
+        return try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT t.*, bm25(tickets_fts, 1.0, 1.0, 0.5) AS rank FROM tickets_fts
+                JOIN tickets t ON t.id = tickets_fts.rowid
+                WHERE tickets_fts MATCH ? \(resolvedOnly ? "AND t.status IN ('resolved', 'closed')" : "")
+                ORDER BY rank LIMIT ?
+                """, arguments: [match, limit]).map { row in
+                TicketHit(ticketID: row["id"], ticket: try Self.ticket(row), score: -(row["rank"] as Double))
+            }
+        }
+    }
+
+    public func ticketHits(ids: [Int64]) async throws -> [Int64: TicketHit] {
+        guard !ids.isEmpty else { return [:] }
+        return try await pool.read { db in
+            let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM tickets WHERE id IN (\(placeholders))",
+                                        arguments: StatementArguments(ids))
+            return Dictionary(uniqueKeysWithValues: try rows.map { row in
+                (row["id"], TicketHit(ticketID: row["id"], ticket: try Self.ticket(row), score: 0))
+            })
         }
     }
 

@@ -141,15 +141,30 @@ public struct StoreCounts: Codable, Sendable, Equatable {
     public var ingestRuns: Int
 }
 
-/// A chunk's vector as kept in the vector index, with what filters need.
-public struct ChunkVector: Sendable {
-    public var chunkID: Int64
+/// What a stored vector embeds.
+public enum EmbeddedKind: String, Codable, Sendable, CaseIterable {
+    case chunk, ticket
+}
+
+/// A stored vector with what search filters need.
+public struct StoredVector: Sendable {
+    public var id: Int64
     public var category: String?
+    /// For tickets: whether the ticket is resolved (similar-ticket search offers resolved ones).
+    public var resolved: Bool
     public var vector: [Float]
 
-    public init(chunkID: Int64, category: String?, vector: [Float]) {
-        self.chunkID = chunkID
+    public init(id: Int64, category: String?, resolved: Bool, vector: [Float]) {
+        self.id = id
         self.category = category
+        self.resolved = resolved
         self.vector = vector
     }
+}
+
+/// A ticket found by search, with its resolution when it has one.
+public struct TicketHit: Codable, Sendable, Equatable {
+    public var ticketID: Int64
+    public var ticket: Ticket
+    public var score: Double
 }

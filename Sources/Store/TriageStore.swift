@@ -24,14 +24,20 @@ public protocol TriageStore: Sendable {
     /// Keyword search over chunks (BM25), best first.
     func searchChunks(_ query: String, limit: Int, category: String?) async throws -> [ChunkHit]
 
-    /// Chunks with no vector from `model` yet: their id and the text to embed (heading path, then text).
-    func chunksNeedingEmbedding(model: String, limit: Int) async throws -> [(id: Int64, text: String)]
-    /// Stores chunk vectors of `model`. Vectors go when their chunk goes (article edited or deleted).
-    func saveChunkEmbeddings(_ vectors: [(id: Int64, vector: [Float])], model: String) async throws
-    /// Every chunk vector of `model`, for building the in-memory vector index.
-    func chunkVectors(model: String) async throws -> [ChunkVector]
+    /// Items with no vector from `model` yet: their row id and the text to embed (a chunk's heading path and
+    /// text; a ticket's subject and body).
+    func itemsNeedingEmbedding(_ kind: EmbeddedKind, model: String, limit: Int) async throws -> [(id: Int64, text: String)]
+    /// Stores vectors of `model`. A vector goes when its item goes (a chunk of an edited article, say).
+    func saveEmbeddings(_ kind: EmbeddedKind, _ vectors: [(id: Int64, vector: [Float])], model: String) async throws
+    /// Every vector of `model` for this kind of item, for building an in-memory vector index.
+    func vectors(_ kind: EmbeddedKind, model: String) async throws -> [StoredVector]
     /// Chunks by row id, with their article.
     func chunkHits(ids: [Int64]) async throws -> [Int64: ChunkHit]
+
+    /// Keyword search over tickets (subject, body, resolution), best first.
+    func searchTickets(_ query: String, limit: Int, resolvedOnly: Bool) async throws -> [TicketHit]
+    /// Tickets by row id.
+    func ticketHits(ids: [Int64]) async throws -> [Int64: TicketHit]
 
     func quarantined(source: String?, limit: Int) async throws -> [QuarantinedRecord]
     func ingestRuns(limit: Int) async throws -> [IngestRun]

@@ -134,3 +134,46 @@ import Testing
         #expect(try db.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
     }
 }
+
+@Suite struct StoredVectorTests {
+    @Test func vectorsFollowTheirItemsAndTicketSearchFindsResolvedOnes() async throws {
+        let store = try SQLiteStore(home: try TestSupport.temporaryDirectory("vectors"))
+        let run = try await store.beginIngest(kind: .kb, source: "/kb", sourceHash: "h")
+        let body = "Refunds take five business days."
+        let article = Article(externalID: "KB-1", title: "Refunds", body: body, category: "Billing")
+        try await store.commit(IngestBatch(runID: run.id, position: 3, read: 3,
+            tickets: [
+                Ticket(externalID: "T-1", subject: "Refund please", body: "I want my money back", status: .resolved,
+                       resolution: "Refunded to your card."),
+                Ticket(externalID: "T-2", subject: "Refund?", body: "Where is my refund", status: .open),
+            ],
+            articles: [ChunkedArticle(article: article, chunks: Chunker().chunks(of: body, title: "Refunds"))]))
+
+        let chunks = try await store.itemsNeedingEmbedding(.chunk, model: "m", limit: 10)
+        #expect(chunks.map(\.text) == ["Refunds\nRefunds take five business days."])
+        let tickets = try await store.itemsNeedingEmbedding(.ticket, model: "m", limit: 10)
+        #expect(tickets.map(\.text) == ["Refund please\nI want my money back", "Refund?\nWhere is my refund"])
+
+        try await store.saveEmbeddings(.chunk, chunks.map { ($0.id, [0.6, 0.8]) }, model: "m")
+        try await store.saveEmbeddings(.ticket, tickets.map { ($0.id, [1, 0]) }, model: "m")
+        #expect(try await store.itemsNeedingEmbedding(.chunk, model: "m", limit: 10).isEmpty)
+        #expect(try await store.itemsNeedingEmbedding(.chunk, model: "other", limit: 10).count == 1)
+        let stored = try await store.vectors(.ticket, model: "m")
+        #expect(stored.map(\.resolved) == [true, false] && stored[0].vector == [1, 0])
+        #expect(try await store.vectors(.chunk, model: "m").first?.category == "Billing")
+
+        // Editing the article replaces its chunks and drops their vectors; editing a ticket drops its vector.
+        var edited = article
+        edited.body = "Refunds now take three days."
+        try await store.commit(IngestBatch(runID: run.id, position: 5, read: 2,
+            tickets: [Ticket(externalID: "T-2", subject: "Refund?", body: "Where is my refund, order 42", status: .open)],
+            articles: [ChunkedArticle(article: edited, chunks: Chunker().chunks(of: edited.body, title: "Refunds"))]))
+        #expect(try await store.vectors(.chunk, model: "m").isEmpty)
+        #expect(try await store.vectors(.ticket, model: "m").count == 1)
+
+        let similar = try await store.searchTickets("refund my money", limit: 5, resolvedOnly: true)
+        #expect(similar.map(\.ticket.externalID) == ["T-1"])
+        #expect(similar.first?.ticket.resolution == "Refunded to your card.")
+        #expect(try await store.searchTickets("refund", limit: 5, resolvedOnly: false).count == 2)
+    }
+}
