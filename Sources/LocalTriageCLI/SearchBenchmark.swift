@@ -1,0 +1,126 @@
+import ArgumentParser
+import Domain
+import Foundation
+import Ingest
+import Search
+import Store
+
+/// `localtriage bench search`: query latency per search mode over a large generated KB.
+struct SearchBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Measure search latency (p50/p95/p99) per mode over a generated corpus of N chunks.",
+        discussion: """
+            The corpus is built from real support sentences (the Bitext reference replies in ../shared), shuffled \
+            deterministically into articles and ingested through the normal pipeline; queries are Banking77 test \
+            texts. The built store is kept in <home>/bench/search-<N> and reused by later runs.
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Chunks in the generated corpus.") var chunks = 100_000
+    @Option(help: "How many queries.") var queries = 200
+    @Option(help: "Results per query.") var k = 10
+    @Option(help: "Folder holding bitext/ and banking77/ (default ../shared/data).") var data = "../shared/data"
+
+    struct ModeLatency: Encodable {
+        var mode: String
+        var latencyMs: Percentiles
+    }
+
+    struct Output: Encodable {
+        var benchmark = "search"
+        var chunks: Int
+        var articles: Int
+        var queries: Int
+        var k: Int
+        var modes: [ModeLatency]
+        var vectorIndexMiB: Double?
+        var peakResidentMiB: Double
+        var build: String
+    }
+
+    func run() async throws {
+        let dataDir = URL(fileURLWithPath: data)
+        let home = try global.homeDirectory().appendingPathComponent("bench/search-\(chunks)")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        let store = try SQLiteStore(home: home)
+        if try await store.counts().chunks < chunks {
+            let corpus = home.appendingPathComponent("corpus.jsonl")
+            let articles = try Self.generateCorpus(
+                from: dataDir.appendingPathComponent("bitext/bitext_customer_support.csv"), chunks: chunks, to: corpus)
+            Report.note("bench: ingesting \(articles) generated articles...")
+            _ = try await Ingestor(store: store, batchSize: 2_000).ingestKnowledgeBase(path: corpus.path)
+        }
+        let counts = try await store.counts()
+        let texts = try RecordReader(format: .csv)
+            .read(path: dataDir.appendingPathComponent("banking77/test.csv").path)
+            .compactMap { try? $0.get().fields["text"] }
+        var random = SeededRandom(seed: 7)
+        let sample = Array(texts.shuffled(using: &random).prefix(queries))
+
+        var modes: [ModeLatency] = []
+        for retriever in [KeywordRetriever(store: store)] as [any Retriever] {
+            var latencies: [Double] = []
+            for query in sample {
+                let started = ContinuousClock.now
+                _ = try await retriever.search(query, k: k, filter: SearchFilter())
+                latencies.append((ContinuousClock.now - started).seconds * 1_000)
+            }
+            modes.append(ModeLatency(mode: retriever.name, latencyMs: Percentiles(latencies)))
+        }
+        let output = Output(chunks: counts.chunks, articles: counts.articles, queries: sample.count, k: k,
+                            modes: modes, vectorIndexMiB: nil, peakResidentMiB: ResourceUsage.peakResidentMiB,
+                            build: BuildInfo.configuration)
+        if global.json { return try Report.json(output) }
+        print("Search over \(output.chunks) chunks (\(output.articles) articles), \(output.queries) queries, k=\(k)")
+        print(Report.table([["mode", "p50 ms", "p95 ms", "p99 ms"]] + modes.map { m in
+            [m.mode] + [m.latencyMs.p50, m.latencyMs.p95, m.latencyMs.p99].map { String(format: "%.2f", $0) }
+        }))
+    }
+
+    /// Writes JSONL articles of 3 sections × 4 sentences drawn from the Bitext replies, enough for `chunks`
+    /// chunks; returns the number of articles.
+    static func generateCorpus(from bitext: URL, chunks: Int, to url: URL) throws -> Int {
+        let replies = try RecordReader(format: .csv).read(path: bitext.path).compactMap { try? $0.get().fields["response"] }
+        var sentences: [String] = []
+        for reply in replies {
+            for line in reply.split(whereSeparator: \.isNewline) {
+                for sentence in line.split(separator: ". ") where sentence.count > 30 {
+                    sentences.append(sentence.trimmingCharacters(in: .whitespaces))
+                }
+            }
+        }
+        var random = SeededRandom(seed: 42)
+        var lines: [String] = []
+        var made = 0, article = 0
+        let encoder = JSONEncoder()
+        while made < chunks {
+            article += 1
+            var body = ""
+            for section in 1...3 {
+                body += "## Section \(section)\n\n"
+                body += (0..<4).map { _ in sentences.randomElement(using: &random)! }.joined(separator: ". ") + ".\n\n"
+            }
+            let chunkCount = Chunker().chunks(of: body, title: "t").count
+            made += chunkCount
+            let object = ["id": "GEN-\(article)", "title": "Generated article \(article)", "body": body]
+            lines.append(String(decoding: try encoder.encode(object), as: UTF8.self))
+        }
+        try lines.joined(separator: "\n").write(to: url, atomically: true, encoding: .utf8)
+        return article
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so generated corpora and samples repeat exactly.
+struct SeededRandom: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
