@@ -41,7 +41,7 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
         let counts = try await store.counts()
         Report.note("eval: \(report.counts.stored) articles, \(counts.chunks) chunks, \(judged.count) queries")
 
-        let retrievers: [any Retriever] = [KeywordRetriever(store: store)]
+        let retrievers: [any Retriever] = [KeywordRetriever(store: store), try await MemoryKeywordRetriever(store: store)]
         var results: [RetrievalScores] = []
         for retriever in retrievers {
             results.append(try await RetrievalEvaluator().evaluate(retriever, queries: judged))

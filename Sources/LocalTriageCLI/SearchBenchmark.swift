@@ -35,6 +35,7 @@ struct SearchBenchmark: AsyncParsableCommand {
         var queries: Int
         var k: Int
         var modes: [ModeLatency]
+        var bm25IndexMiB: Double
         var vectorIndexMiB: Double?
         var peakResidentMiB: Double
         var build: String
@@ -60,7 +61,10 @@ struct SearchBenchmark: AsyncParsableCommand {
         let sample = Array(texts.shuffled(using: &random).prefix(queries))
 
         var modes: [ModeLatency] = []
-        for retriever in [KeywordRetriever(store: store)] as [any Retriever] {
+        let started = ContinuousClock.now
+        let memory = try await MemoryKeywordRetriever(store: store)
+        Report.note("bench: in-memory BM25 index built in \(String(format: "%.1f", (ContinuousClock.now - started).seconds)) s")
+        for retriever in [KeywordRetriever(store: store), memory] as [any Retriever] {
             var latencies: [Double] = []
             for query in sample {
                 let started = ContinuousClock.now
@@ -70,7 +74,7 @@ struct SearchBenchmark: AsyncParsableCommand {
             modes.append(ModeLatency(mode: retriever.name, latencyMs: Percentiles(latencies)))
         }
         let output = Output(chunks: counts.chunks, articles: counts.articles, queries: sample.count, k: k,
-                            modes: modes, vectorIndexMiB: nil, peakResidentMiB: ResourceUsage.peakResidentMiB,
+                            modes: modes, bm25IndexMiB: Double(memory.index.memoryBytes) / 1_048_576, vectorIndexMiB: nil, peakResidentMiB: ResourceUsage.peakResidentMiB,
                             build: BuildInfo.configuration)
         if global.json { return try Report.json(output) }
         print("Search over \(output.chunks) chunks (\(output.articles) articles), \(output.queries) queries, k=\(k)")

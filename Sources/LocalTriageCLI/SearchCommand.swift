@@ -1,31 +1,42 @@
 import ArgumentParser
 import Foundation
+import Search
 import Store
 
-/// `localtriage search "query"`: keyword (BM25) search over knowledge-base chunks.
+/// `localtriage search "query"`: search over knowledge-base chunks.
 struct SearchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
-        abstract: "Search knowledge-base chunks (BM25 over SQLite FTS5)."
+        abstract: "Search knowledge-base chunks.",
+        discussion: "Modes: bm25 (in-memory BM25 index), fts (SQLite FTS5 bm25())."
     )
+
+    enum Mode: String, ExpressibleByArgument, CaseIterable {
+        case bm25, fts
+    }
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "What to look for, in plain words.") var query: String
     @Option(help: "How many chunks to return.") var k = 5
     @Option(help: "Only articles of this category.") var category: String?
+    @Option(help: "bm25 or fts.") var mode: Mode = .bm25
 
     struct Output: Encodable {
         var query: String
-        var mode = "bm25"
+        var mode: String
         var hits: [ChunkHit]
     }
 
     func run() async throws {
         guard (1...100).contains(k) else { throw ValidationError("--k must be between 1 and 100") }
         let store = try SQLiteStore(home: try global.homeDirectory())
-        let hits = try await store.searchChunks(query, limit: k, category: category)
+        let retriever: any Retriever = switch mode {
+        case .bm25: try await MemoryKeywordRetriever(store: store)
+        case .fts: KeywordRetriever(store: store)
+        }
+        let hits = try await retriever.search(query, k: k, filter: SearchFilter(category: category))
         if global.json {
-            try Report.json(Output(query: query, hits: hits))
+            try Report.json(Output(query: query, mode: mode.rawValue, hits: hits))
             return
         }
         if hits.isEmpty {

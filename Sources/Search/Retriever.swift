@@ -23,7 +23,7 @@ public protocol Retriever: Sendable {
 /// BM25 over the store's full-text index (SQLite FTS5 in the embedded store).
 public struct KeywordRetriever: Retriever {
     public let store: any TriageStore
-    public var name: String { "bm25" }
+    public var name: String { "bm25-fts" }
 
     public init(store: any TriageStore) {
         self.store = store

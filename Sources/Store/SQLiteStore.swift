@@ -288,6 +288,15 @@ public final class SQLiteStore: TriageStore {
         }
     }
 
+    public func indexableChunks() async throws -> [(id: Int64, category: String?, text: String)] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT c.id, a.category, c.heading || char(10) || c.text AS text
+                FROM chunks c JOIN articles a ON a.id = c.article_id ORDER BY c.id
+                """).map { row in (row["id"], row["category"], row["text"]) }
+        }
+    }
+
     public func chunkHits(ids: [Int64]) async throws -> [Int64: ChunkHit] {
         guard !ids.isEmpty else { return [:] }
         return try await pool.read { db in

@@ -31,6 +31,8 @@ public protocol TriageStore: Sendable {
     func saveEmbeddings(_ kind: EmbeddedKind, _ vectors: [(id: Int64, vector: [Float])], model: String) async throws
     /// Every vector of `model` for this kind of item, for building an in-memory vector index.
     func vectors(_ kind: EmbeddedKind, model: String) async throws -> [StoredVector]
+    /// Every chunk's row id, article category and indexable text (heading path, then text), for in-memory indexes.
+    func indexableChunks() async throws -> [(id: Int64, category: String?, text: String)]
     /// Chunks by row id, with their article.
     func chunkHits(ids: [Int64]) async throws -> [Int64: ChunkHit]
 

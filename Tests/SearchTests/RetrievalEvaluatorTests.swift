@@ -28,7 +28,7 @@ import Testing
         #expect(queries.map(\.relevant) == [["faq1"], ["faq2"], ["faq3", "faq1"]])
 
         let scores = try await RetrievalEvaluator().evaluate(KeywordRetriever(store: store), queries: queries)
-        #expect(scores.mode == "bm25" && scores.n == 3)
+        #expect(scores.mode == "bm25-fts" && scores.n == 3)
         // q1 and q2 find their article first; q3 finds faq3 first, and faq1 not at all: recall 1/2.
         #expect(scores.recallAt1 == (1 + 1 + 0.5) / 3)
         #expect(scores.mrrAt10 == 1)

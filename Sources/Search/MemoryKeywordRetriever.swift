@@ -1,0 +1,31 @@
+import Store
+
+/// BM25 over an in-memory index of every chunk, built from the store at start. Ranks the same on every store
+/// backend, and at 100k chunks answers in milliseconds where SQLite FTS5 takes tens.
+public struct MemoryKeywordRetriever: Retriever {
+    public let store: any TriageStore
+    public let index: BM25Index
+    private let categories: [Int64: String]
+    public var name: String { "bm25" }
+
+    public init(store: any TriageStore) async throws {
+        self.store = store
+        var index = BM25Index()
+        var categories: [Int64: String] = [:]
+        for chunk in try await store.indexableChunks() {
+            index.add(id: chunk.id, text: chunk.text)
+            if let category = chunk.category { categories[chunk.id] = category }
+        }
+        self.index = index
+        self.categories = categories
+    }
+
+    public func search(_ query: String, k: Int, filter: SearchFilter) async throws -> [SearchHit] {
+        let allowed: ((Int64) -> Bool)? = filter.category.map { wanted in { categories[$0] == wanted } }
+        let ranked = index.search(query, k: k, allowed: allowed)
+        let hits = try await store.chunkHits(ids: ranked.map(\.id))
+        return ranked.compactMap { id, score in
+            hits[id].map { var hit = $0; hit.score = Double(score); return hit }
+        }
+    }
+}
