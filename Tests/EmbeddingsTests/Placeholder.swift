@@ -1,2 +1,0 @@
-import Testing
-@Suite struct EmbeddingsPlaceholder { @Test func builds() { #expect(Bool(true)) } }
