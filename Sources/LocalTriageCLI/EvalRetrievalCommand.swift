@@ -21,6 +21,8 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
     @Option(help: "Judged queries, JSON/JSONL: query text and relevant ids (gold_id or relevant_kb_articles).")
     var queries: String
     @Option(help: "Write report.json and report.md to this folder.") var out: String?
+    @Option(help: "Folder of the all-MiniLM-L6-v2 files (default: found in .venv).") var model: String?
+    @Flag(help: "Keyword modes only (no sentence encoder).") var keywordOnly = false
 
     struct Output: Encodable {
         var corpus: String
@@ -41,18 +43,36 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
         let counts = try await store.counts()
         Report.note("eval: \(report.counts.stored) articles, \(counts.chunks) chunks, \(judged.count) queries")
 
-        let retrievers: [any Retriever] = [KeywordRetriever(store: store), try await MemoryKeywordRetriever(store: store)]
-        var results: [RetrievalScores] = []
-        for retriever in retrievers {
-            results.append(try await RetrievalEvaluator().evaluate(retriever, queries: judged))
+        let evaluator = RetrievalEvaluator()
+        let fts = try await evaluator.run(KeywordRetriever(store: store), queries: judged)
+        let bm25Retriever = try await MemoryKeywordRetriever(store: store)
+        let bm25 = try await evaluator.run(bm25Retriever, queries: judged)
+        var results = [
+            evaluator.score(mode: "bm25-fts", hits: fts.hits, queries: judged, latenciesMs: fts.latenciesMs),
+            evaluator.score(mode: "bm25", hits: bm25.hits, queries: judged, latenciesMs: bm25.latenciesMs),
+        ]
+        if !keywordOnly {
+            let encoder = try EncoderLoader.load(explicit: model)
+            let started = ContinuousClock.now
+            let embedded = try await EmbeddingIndexer(store: store, embedder: encoder).indexMissing(.chunk)
+            Report.note("eval: embedded \(embedded) chunks in \(String(format: "%.1f", (ContinuousClock.now - started).seconds)) s")
+            let denseRetriever = try await DenseRetriever(store: store, embedder: encoder)
+            let dense = try await evaluator.run(denseRetriever, queries: judged)
+            results.append(evaluator.score(mode: "dense", hits: dense.hits, queries: judged, latenciesMs: dense.latenciesMs))
+            let rrf = try await evaluator.run(
+                HybridRetriever(keyword: bm25Retriever, dense: denseRetriever, fusion: .reciprocalRank(k: 60)),
+                queries: judged)
+            results.append(evaluator.score(mode: "hybrid-rrf", hits: rrf.hits, queries: judged, latenciesMs: rrf.latenciesMs))
+            results.append(evaluator.crossFittedConvex(keyword: bm25, dense: dense, queries: judged))
         }
         let output = Output(corpus: corpus, queries: queries, articles: report.counts.stored, chunks: counts.chunks,
                             results: results)
-        let table = Report.table([["mode", "n", "R@1", "R@5", "R@10", "MRR@10", "nDCG@10", "p50 ms", "p95 ms"]]
+        let table = Report.table([["mode", "n", "R@1", "R@5", "R@10", "MRR@10", "nDCG@10", "p50 ms", "p95 ms", "notes"]]
             + results.map { r in
                 [r.mode, String(r.n)] + [r.recallAt1, r.recallAt5, r.recallAt10, r.mrrAt10, r.ndcgAt10]
                     .map { String(format: "%.3f", $0) }
-                    + [String(format: "%.1f", r.latencyMsP50), String(format: "%.1f", r.latencyMsP95)]
+                    + [String(format: "%.1f", r.latencyMsP50), String(format: "%.1f", r.latencyMsP95),
+                       r.keywordWeights.map { "keyword weight per fold: \($0.map { String(format: "%.1f", $0) })" } ?? ""]
             })
         if let out {
             let dir = URL(fileURLWithPath: out)
@@ -62,7 +82,11 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
                 # Retrieval evaluation
 
                 Corpus `\(corpus)` (\(output.articles) articles, \(output.chunks) chunks); queries `\(queries)` \
-                (n = \(judged.count)). Article-level metrics; chunks of one article count once at their best rank.
+                (n = \(judged.count)). Article-level metrics; chunks of one article count once at their best rank. \
+                bm25-fts: SQLite FTS5 bm25(); bm25: the in-memory index; dense: all-MiniLM-L6-v2 cosine; \
+                hybrid-rrf: reciprocal rank fusion (k = 60) of bm25 and dense; hybrid-convex: a convex blend of \
+                min-max-normalised scores whose keyword weight is chosen on the other half of the queries (2-fold \
+                cross-fitting on nDCG@10), so no query is scored with a weight tuned on it.
 
                 ```
                 \(table)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Domain
 import Foundation
 import Ingest
+import Search
 import Store
 
 /// `localtriage ingest tickets|kb`.
@@ -25,6 +26,7 @@ struct IngestCommand: AsyncParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var source: TicketSourceOptions
+        @OptionGroup var embedding: EmbeddingOptions
         @Option(help: "Records per transaction.") var batchSize = 500
 
         func run() async throws {
@@ -33,7 +35,8 @@ struct IngestCommand: AsyncParsableCommand {
             let report = try await ingestor.ingestTickets(
                 path: source.file, format: source.format, mapping: try source.fieldMapping(),
                 progress: ProgressBar.forTerminal(label: "tickets", enabled: !global.json))
-            try await IngestOutput.print(report, store: store, json: global.json)
+            let embedded = try await embedding.indexMissing(.ticket, store: store, json: global.json)
+            try await IngestOutput.print(report, embedded: embedded, store: store, json: global.json)
         }
     }
 
@@ -45,6 +48,7 @@ struct IngestCommand: AsyncParsableCommand {
         )
 
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var embedding: EmbeddingOptions
         @Argument(help: "A folder of .md files, a .md file, or a .json/.jsonl file.") var path: String
         @Option(help: "Largest chunk, in characters.") var chunkSize = 1000
         @Option(help: "Most characters of whole sentences repeated at the start of the next chunk.") var overlap = 160
@@ -58,7 +62,8 @@ struct IngestCommand: AsyncParsableCommand {
                                                                    overlap: overlap))
             let report = try await ingestor.ingestKnowledgeBase(
                 path: path, progress: ProgressBar.forTerminal(label: "articles", enabled: !global.json))
-            try await IngestOutput.print(report, store: store, json: global.json)
+            let embedded = try await embedding.indexMissing(.chunk, store: store, json: global.json)
+            try await IngestOutput.print(report, embedded: embedded, store: store, json: global.json)
         }
     }
 }
@@ -81,18 +86,43 @@ struct TicketSourceOptions: ParsableArguments {
 
 extension RecordFormat: ExpressibleByArgument {}
 
+/// Whether and how ingest computes the vectors semantic search needs.
+struct EmbeddingOptions: ParsableArguments {
+    @Flag(help: "Do not compute embeddings now (run `localtriage index` later).") var noEmbed = false
+    @Option(help: "Folder of the all-MiniLM-L6-v2 files (default: found in .venv).") var model: String?
+
+    /// Embeds what lacks a vector; nil when skipped or the model is not installed.
+    func indexMissing(_ kind: EmbeddedKind, store: some TriageStore, json: Bool) async throws -> EmbeddingReport? {
+        guard !noEmbed, let encoder = EncoderLoader.loadIfAvailable(explicit: model) else { return nil }
+        let started = ContinuousClock.now
+        let count = try await EmbeddingIndexer(store: store, embedder: encoder).indexMissing(kind)
+        return EmbeddingReport(kind: kind, model: encoder.modelName, embedded: count,
+                               seconds: (ContinuousClock.now - started).seconds)
+    }
+}
+
+/// Vectors computed after an ingest.
+struct EmbeddingReport: Encodable {
+    var kind: EmbeddedKind
+    var model: String
+    var embedded: Int
+    var seconds: Double
+}
+
 enum IngestOutput {
     struct Output: Encodable {
         var report: IngestReport
+        var embeddings: EmbeddingReport?
         var quarantineSample: [QuarantinedRecord]
     }
 
-    static func print(_ report: IngestReport, store: some TriageStore, json: Bool) async throws {
+    static func print(_ report: IngestReport, embedded: EmbeddingReport?, store: some TriageStore, json: Bool)
+        async throws {
         let sample = report.counts.quarantined > 0
             ? try await store.quarantined(source: nil, limit: 1_000).filter { report.kind == .kb || $0.source == report.source }
             : []
         if json {
-            try Report.json(Output(report: report, quarantineSample: Array(sample.prefix(20))))
+            try Report.json(Output(report: report, embeddings: embedded, quarantineSample: Array(sample.prefix(20))))
             return
         }
         let c = report.counts
@@ -103,6 +133,10 @@ enum IngestOutput {
             [c.read, c.stored, c.updated, c.unchanged, c.quarantined].map(String.init)
                 + [String(format: "%.2f", report.seconds)],
         ]))
+        if let embedded {
+            lines.append("Embedded \(embedded.embedded) \(embedded.kind.rawValue)s with \(embedded.model) in "
+                + String(format: "%.1f s.", embedded.seconds))
+        }
         if !sample.isEmpty {
             lines.append("\nQuarantined (first \(min(sample.count, 10)); `localtriage quarantine` lists all):")
             for record in sample.sorted(by: { $0.line < $1.line }).prefix(10) {

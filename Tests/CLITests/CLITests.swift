@@ -72,14 +72,14 @@ struct CLI {
         let home = try TestSupport.temporaryDirectory("cli")
         let file = home.appendingPathComponent("t.jsonl")
         try "{\"id\": \"1\", \"body\": \"hello\"}\n{\"id\": \"2\"}\n".write(to: file, atomically: true, encoding: .utf8)
-        let output = try CLI.json(["ingest", "tickets", file.path, "--home", home.path])
+        let output = try CLI.json(["ingest", "tickets", file.path, "--home", home.path, "--no-embed"])
         let counts = try #require((output["report"] as? [String: Any])?["counts"] as? [String: Int])
         #expect(counts == ["read": 2, "stored": 1, "updated": 0, "unchanged": 0, "quarantined": 1])
         let sample = try #require(output["quarantineSample"] as? [[String: Any]])
         #expect(sample.first?["line"] as? Int == 2)
 
         let missing = try CLI.run(["ingest", "tickets", home.appendingPathComponent("nope.csv").path,
-                                   "--home", home.path])
+                                   "--home", home.path, "--no-embed"])
         #expect(missing.status != 0 && missing.stderr.contains("cannot read"))
     }
 
@@ -95,7 +95,8 @@ struct CLI {
         try csv.write(to: file, atomically: true, encoding: .utf8)
         let database = home.appendingPathComponent("store.sqlite").path
 
-        let process = try CLI.start(["ingest", "tickets", file.path, "--home", home.path, "--batch-size", "250"])
+        let process = try CLI.start(["ingest", "tickets", file.path, "--home", home.path, "--batch-size", "250",
+                                     "--no-embed"])
         var committed = 0
         let deadline = Date().addingTimeInterval(120)
         while committed < 1_000 && process.isRunning && Date() < deadline {
@@ -112,7 +113,8 @@ struct CLI {
         let afterKill = try Self.count(database, "SELECT COUNT(*) FROM tickets")
         #expect(afterKill >= 1_000 && afterKill < total && afterKill % 250 == 0, "committed \(afterKill)")
 
-        let output = try CLI.json(["ingest", "tickets", file.path, "--home", home.path, "--batch-size", "250"])
+        let output = try CLI.json(["ingest", "tickets", file.path, "--home", home.path, "--batch-size", "250",
+                                   "--no-embed"])
         let report = try #require(output["report"] as? [String: Any])
         let resumedFrom = try #require(report["resumedFrom"] as? Int)
         #expect(resumedFrom >= afterKill)
@@ -130,7 +132,7 @@ struct CLI {
     func searchPrintsTitlesChunksAndScores() throws {
         let home = try TestSupport.temporaryDirectory("cli-search")
         let kb = TestSupport.sharedFile("data/localtriage-anchor/knowledge_base_articles.json")!
-        #expect(try CLI.run(["ingest", "kb", kb.path, "--home", home.path]).status == 0)
+        #expect(try CLI.run(["ingest", "kb", kb.path, "--home", home.path, "--no-embed"]).status == 0)
         let human = try CLI.run(["search", "charged twice on my card", "--k", "3", "--home", home.path])
         #expect(human.status == 0 && human.stdout.contains("score") && human.stdout.contains("1. "))
         let json = try CLI.json(["search", "charged twice on my card", "--k", "3", "--home", home.path])
