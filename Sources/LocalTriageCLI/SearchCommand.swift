@@ -8,18 +8,24 @@ struct SearchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
         abstract: "Search knowledge-base chunks.",
-        discussion: "Modes: bm25 (in-memory BM25 index), fts (SQLite FTS5 bm25())."
+        discussion: """
+            Modes: hybrid (default: BM25 and all-MiniLM-L6-v2 blended; see `localtriage eval retrieval`), dense, \
+            bm25 (in-memory BM25 index), fts (SQLite FTS5 bm25()). Without the model installed, hybrid falls back \
+            to bm25 and says so.
+            """
     )
 
     enum Mode: String, ExpressibleByArgument, CaseIterable {
-        case bm25, fts
+        case hybrid, dense, bm25, fts
     }
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "What to look for, in plain words.") var query: String
     @Option(help: "How many chunks to return.") var k = 5
     @Option(help: "Only articles of this category.") var category: String?
-    @Option(help: "bm25 or fts.") var mode: Mode = .bm25
+    @Option(help: "hybrid, dense, bm25 or fts.") var mode: Mode = .hybrid
+    @Option(help: "Weight of BM25 in the hybrid blend (0 = dense only, 1 = BM25 only).") var keywordWeight = 0.25
+    @Option(help: "Folder of the all-MiniLM-L6-v2 files (default: found in .venv).") var model: String?
 
     struct Output: Encodable {
         var query: String
@@ -30,9 +36,21 @@ struct SearchCommand: AsyncParsableCommand {
     func run() async throws {
         guard (1...100).contains(k) else { throw ValidationError("--k must be between 1 and 100") }
         let store = try SQLiteStore(home: try global.homeDirectory())
-        let retriever: any Retriever = switch mode {
-        case .bm25: try await MemoryKeywordRetriever(store: store)
-        case .fts: KeywordRetriever(store: store)
+        guard (0...1).contains(keywordWeight) else { throw ValidationError("--keyword-weight must be in 0...1") }
+        var mode = self.mode
+        let encoder = mode == .hybrid ? EncoderLoader.loadIfAvailable(explicit: model)
+            : mode == .dense ? try EncoderLoader.load(explicit: model) : nil
+        if mode == .hybrid && encoder == nil { mode = .bm25 }
+        let retriever: any Retriever
+        switch mode {
+        case .hybrid:
+            retriever = HybridRetriever(
+                keyword: try await MemoryKeywordRetriever(store: store),
+                dense: try await DenseRetriever(store: store, embedder: encoder!),
+                fusion: .convex(keywordWeight: keywordWeight))
+        case .dense: retriever = try await DenseRetriever(store: store, embedder: encoder!)
+        case .bm25: retriever = try await MemoryKeywordRetriever(store: store)
+        case .fts: retriever = KeywordRetriever(store: store)
         }
         let hits = try await retriever.search(query, k: k, filter: SearchFilter(category: category))
         if global.json {
