@@ -1,4 +1,5 @@
 import ArgumentParser
+import Domain
 import Foundation
 import Ingest
 import Search
@@ -23,6 +24,7 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
     @Option(help: "Write report.json and report.md to this folder.") var out: String?
     @Option(help: "Folder of the all-MiniLM-L6-v2 files (default: found in .venv).") var model: String?
     @Flag(help: "Keyword modes only (no sentence encoder).") var keywordOnly = false
+    @Option(help: "Largest chunk, in characters (as `ingest kb`).") var chunkSize = 1000
 
     struct Output: Encodable {
         var corpus: String
@@ -39,7 +41,8 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: home) }
         let store = try SQLiteStore(home: home)
-        let report = try await Ingestor(store: store).ingestKnowledgeBase(path: corpus)
+        let chunker = Chunker(maxLength: chunkSize, minLength: chunkSize / 5, overlap: min(160, chunkSize / 4))
+        let report = try await Ingestor(store: store, chunker: chunker).ingestKnowledgeBase(path: corpus)
         let counts = try await store.counts()
         Report.note("eval: \(report.counts.stored) articles, \(counts.chunks) chunks, \(judged.count) queries")
 
