@@ -22,7 +22,7 @@ let package = Package(
         // Search: retrievers (BM25, dense, hybrid), fusion, and their evaluation.
         .target(name: "Search", dependencies: ["Domain", "Store", "Ingest", "CBLAS"]),
         // Routing: TF-IDF features, multinomial logistic regression, calibration.
-        .target(name: "Routing", dependencies: ["Domain"]),
+        .target(name: "Routing", dependencies: ["Domain", "Ingest"]),
         // CBLAS: OpenBLAS from Debian (libopenblas-dev).
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         // Embeddings: all-MiniLM-L6-v2 sentence encoder (WordPiece + BERT forward pass on BLAS).

@@ -11,6 +11,8 @@ struct LocalTriage: AsyncParsableCommand {
             IngestCommand.self,
             SearchCommand.self,
             EvalCommand.self,
+            TrainCommand.self,
+            TriageCommand.self,
             StatsCommand.self,
             QuarantineCommand.self,
             BenchCommand.self,

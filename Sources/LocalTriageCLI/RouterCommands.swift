@@ -1,0 +1,149 @@
+import ArgumentParser
+import Domain
+import Embeddings
+import Foundation
+import Routing
+
+/// `localtriage train ...`.
+struct TrainCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train", abstract: "Train models.", subcommands: [TrainRouter.self])
+}
+
+/// Where routing data comes from and which fields hold what.
+struct RoutingDataOptions: ParsableArguments {
+    @Option(help: "Labelled data: CSV, JSON or JSONL.") var data: String
+    @Option(help: "Field holding the ticket text.") var textField = "text"
+    @Option(help: "Field holding the category.") var labelField = "category"
+    @Option(help: "Field holding the priority (optional).") var priorityField = "priority"
+
+    func read() throws -> [RoutingExample] {
+        let (examples, skipped) = try RoutingDataset.read(path: data, textField: textField, labelField: labelField,
+                                                          priorityField: priorityField)
+        if skipped > 0 { Report.note("skipped \(skipped) rows without \(textField) or \(labelField)") }
+        guard !examples.isEmpty else { throw ValidationError("no labelled rows in \(data)") }
+        return examples
+    }
+}
+
+/// `localtriage train router`.
+struct TrainRouter: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "router",
+        abstract: "Train the category and priority router; writes a versioned artefact under <home>/models/router."
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var source: RoutingDataOptions
+    @Flag(help: "TF-IDF features only (no sentence embeddings).") var noEmbeddings = false
+    @Option(help: "Calibrated confidence below which the router abstains.") var abstainBelow = 0.35
+
+    struct Output: Encodable {
+        var version: String
+        var path: String
+        var examples: Int
+        var categories: [String]
+        var seconds: Double
+        var validation: Router.ValidationReport
+        var usesEmbeddings: Bool
+        var temperature: Float
+        var p1Threshold: Double?
+    }
+
+    func run() async throws {
+        let examples = try source.read()
+        var options = RouterOptions()
+        options.useEmbeddings = !noEmbeddings
+        options.abstainBelow = abstainBelow
+        let encoder = options.useEmbeddings ? try EncoderLoader.load() : nil
+        let started = ContinuousClock.now
+        let router = try Router.train(examples, options: options, embed: encoder.map { e in { e.encode($0) } })
+        let seconds = (ContinuousClock.now - started).seconds
+        let artifact = try RouterArtifact.save(router, dataPath: source.data, examples: examples.count,
+                                               home: try global.homeDirectory())
+        let output = Output(version: artifact.version, path: artifact.path, examples: examples.count,
+                            categories: router.categories, seconds: seconds, validation: router.validation,
+                            usesEmbeddings: router.usesEmbeddings, temperature: router.temperature,
+                            p1Threshold: router.p1Threshold)
+        if global.json { return try Report.json(output) }
+        print("Router \(output.version) trained on \(examples.count) examples, \(router.categories.count) categories, "
+            + String(format: "%.1f s", seconds) + " → \(output.path)")
+        let v = router.validation
+        print("validation (n = \(v.n)): accuracy \(String(format: "%.3f", v.accuracy)), λ \(v.l2), "
+            + "ECE \(String(format: "%.3f", v.expectedCalibrationErrorBefore)) → "
+            + "\(String(format: "%.3f", v.expectedCalibrationErrorAfter)) after temperature \(String(format: "%.2f", router.temperature))")
+    }
+}
+
+/// Saved routers: `<home>/models/router/<version>/router.json` with a manifest of data hash and metrics.
+enum RouterArtifact {
+    struct Manifest: Codable {
+        var version: String
+        var createdAt: Date
+        var trainingData: String
+        var trainingDataSHA256: String
+        var examples: Int
+        var validation: Router.ValidationReport
+        var usesEmbeddings: Bool
+        var embeddingModel: String?
+    }
+
+    static func save(_ router: Router, dataPath: String, examples: Int, home: URL) throws -> (version: String, path: String) {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        let version = "router-" + formatter.string(from: Date())
+        let dir = home.appendingPathComponent("models/router/\(version)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let manifest = Manifest(
+            version: version, createdAt: Date(), trainingData: URL(fileURLWithPath: dataPath).standardizedFileURL.path,
+            trainingDataSHA256: try ContentHash.sha256(fileAt: URL(fileURLWithPath: dataPath)), examples: examples,
+            validation: router.validation, usesEmbeddings: router.usesEmbeddings,
+            embeddingModel: router.usesEmbeddings ? "all-MiniLM-L6-v2" : nil)
+        try Report.encoded(manifest).write(to: dir.appendingPathComponent("manifest.json"))
+        try JSONEncoder().encode(router).write(to: dir.appendingPathComponent("router.json"))
+        return (version, dir.path)
+    }
+
+    /// Loads `path` (a version folder), or the newest version under the home when `path` is nil or "latest".
+    static func load(_ path: String?, home: URL) throws -> (router: Router, version: String) {
+        var dir: URL
+        if let path, path != "latest" {
+            dir = URL(fileURLWithPath: path)
+        } else {
+            let root = home.appendingPathComponent("models/router")
+            guard let newest = (try? FileManager.default.contentsOfDirectory(atPath: root.path))?.sorted().last else {
+                throw ValidationError("no trained router under \(root.path): run `localtriage train router --data FILE`")
+            }
+            dir = root.appendingPathComponent(newest)
+        }
+        let router = try JSONDecoder().decode(Router.self, from: Data(contentsOf: dir.appendingPathComponent("router.json")))
+        return (router, dir.lastPathComponent)
+    }
+}
+
+/// `localtriage triage --text "..."`.
+struct TriageCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "triage", abstract: "Route a ticket text: category, queue, priority, confidence or abstain.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "The ticket text.") var text: String
+    @Option(help: "A router version folder, or latest.") var model = "latest"
+
+    func run() async throws {
+        let (router, version) = try RouterArtifact.load(model, home: try global.homeDirectory())
+        let embedding = router.usesEmbeddings ? try EncoderLoader.load().encode([text]).first : nil
+        let decision = router.route(text, embedding: embedding)
+        if global.json { return try Report.json(decision) }
+        print("router \(version)")
+        print(decision.abstained
+              ? "category: needs human (best guess \(decision.suggestedCategory))"
+              : "category: \(decision.category!)  queue: \(decision.queue!)")
+        print(String(format: "confidence: %.2f", decision.confidence))
+        if let priority = decision.priority {
+            print("priority: \(priority.rawValue)" + (decision.p1Probability.map { String(format: "  (P(P1) %.2f)", $0) } ?? ""))
+        }
+        print("top: " + decision.top.map { "\($0.label) \(String(format: "%.2f", $0.probability))" }.joined(separator: ", "))
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+
+/// A sparse feature vector: sorted feature indices with their values.
+public struct SparseVector: Sendable, Equatable, Codable {
+    public var indices: [Int32]
+    public var values: [Float]
+
+    public init(indices: [Int32] = [], values: [Float] = []) {
+        self.indices = indices
+        self.values = values
+    }
+}
+
+/// How text becomes features for routing.
+public struct FeatureConfig: Codable, Sendable, Equatable {
+    /// Word n-grams from 1 to this.
+    public var wordNGrams = 2
+    /// Character n-gram lengths inside word boundaries (e.g. 2...5 of " word ").
+    public var charNGramMin = 2
+    public var charNGramMax = 5
+    /// Features seen in fewer training documents are dropped.
+    public var minDocumentFrequency = 1
+    /// tf → 1 + log(tf).
+    public var sublinearTF = true
+
+    public init() {}
+}
+
+/// Unicode-aware tokens for routing: NFKC, case and accent folding, words of letters and digits, CJK characters
+/// as single tokens (bigrams come from the word n-grams).
+public enum RoutingTokenizer {
+    public static func tokens(_ text: String) -> [String] {
+        let folded = text.precomposedStringWithCompatibilityMapping
+            .folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+        var tokens: [String] = []
+        var word = String.UnicodeScalarView()
+        for scalar in folded.unicodeScalars {
+            if isCJK(scalar) {
+                if !word.isEmpty { tokens.append(String(word)); word.removeAll() }
+                tokens.append(String(scalar))
+            } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                word.append(scalar)
+            } else if !word.isEmpty {
+                tokens.append(String(word))
+                word.removeAll()
+            }
+        }
+        if !word.isEmpty { tokens.append(String(word)) }
+        return tokens
+    }
+
+    static func isCJK(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x3040...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xAC00...0xD7AF, 0xF900...0xFAFF: true
+        default: false
+        }
+    }
+}
+
+/// TF-IDF over word and character n-grams, fitted on training texts; vectors are L2-normalised.
+public struct TFIDFVectorizer: Codable, Sendable {
+    public let config: FeatureConfig
+    public private(set) var vocabulary: [String: Int32] = [:]
+    public private(set) var idf: [Float] = []
+
+    public var dimension: Int { idf.count }
+
+    public init(config: FeatureConfig = FeatureConfig()) {
+        self.config = config
+    }
+
+    /// The raw n-gram terms of a text (before vocabulary lookup).
+    public func terms(_ text: String) -> [String] {
+        let tokens = RoutingTokenizer.tokens(text)
+        var terms: [String] = []
+        terms.reserveCapacity(tokens.count * 8)
+        if config.wordNGrams >= 1 {
+            for n in 1...config.wordNGrams where tokens.count >= n {
+                for i in 0...(tokens.count - n) { terms.append("w:" + tokens[i..<(i + n)].joined(separator: " ")) }
+            }
+        }
+        if config.charNGramMax >= config.charNGramMin && config.charNGramMin > 0 {
+            for token in tokens {
+                let chars = Array(" \(token) ")
+                for n in config.charNGramMin...config.charNGramMax where chars.count >= n {
+                    for i in 0...(chars.count - n) { terms.append("c:" + String(chars[i..<(i + n)])) }
+                }
+            }
+        }
+        return terms
+    }
+
+    /// Learns the vocabulary and idf weights (smoothed: ln((1 + n) / (1 + df)) + 1).
+    public mutating func fit(_ texts: [String]) {
+        var df: [String: Int] = [:]
+        for text in texts {
+            for term in Set(terms(text)) { df[term, default: 0] += 1 }
+        }
+        let kept = df.filter { $0.value >= config.minDocumentFrequency }.keys.sorted()
+        vocabulary = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1, Int32($0)) })
+        let n = Float(texts.count)
+        idf = kept.map { log((1 + n) / (1 + Float(df[$0]!))) + 1 }
+    }
+
+    public func transform(_ text: String) -> SparseVector {
+        var counts: [Int32: Float] = [:]
+        for term in terms(text) {
+            if let index = vocabulary[term] { counts[index, default: 0] += 1 }
+        }
+        let indices = counts.keys.sorted()
+        var values = indices.map { index -> Float in
+            let tf = counts[index]!
+            return (config.sublinearTF ? 1 + log(tf) : tf) * idf[Int(index)]
+        }
+        let norm = values.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        if norm > 0 { values = values.map { $0 / norm } }
+        return SparseVector(indices: indices, values: values)
+    }
+}
