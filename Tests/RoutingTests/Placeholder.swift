@@ -1,2 +1,0 @@
-import Testing
-@Suite struct RoutingPlaceholder { @Test func builds() { #expect(Bool(true)) } }
