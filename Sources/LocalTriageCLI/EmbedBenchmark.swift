@@ -1,5 +1,6 @@
 import ArgumentParser
 import Embeddings
+import Domain
 import Foundation
 import Ingest
 

@@ -59,7 +59,7 @@ public struct RouterEvaluation: Codable, Sendable {
             let f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0
             return ClassMetrics(label: label, support: support, precision: precision, recall: recall, f1: f1)
         }
-        var random = SplitMix(seed: 17)
+        var random = SeededRandom(seed: 17)
         func estimate(_ indices: [Int], _ metric: ([Int]) -> Double) -> Estimate {
             let value = metric(indices)
             guard !indices.isEmpty else { return Estimate(value: 0, low: 0, high: 0, n: 0) }
@@ -110,18 +110,5 @@ public struct RouterEvaluation: Codable, Sendable {
             abstainRate: Double(n - answered.count) / Double(max(n, 1)),
             answeredAccuracy: answered.isEmpty ? 0 : Double(answered.filter { truth[$0] == predicted[$0] }.count) / Double(answered.count),
             coverageCurve: curve)
-    }
-}
-
-/// SplitMix64: deterministic resampling.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

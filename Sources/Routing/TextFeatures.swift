@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// A sparse feature vector: sorted feature indices with their values.
@@ -35,7 +36,7 @@ public enum RoutingTokenizer {
         var tokens: [String] = []
         var word = String.UnicodeScalarView()
         for scalar in folded.unicodeScalars {
-            if isCJK(scalar) {
+            if scalar.isCJK {
                 if !word.isEmpty { tokens.append(String(word)); word.removeAll() }
                 tokens.append(String(scalar))
             } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
@@ -47,13 +48,6 @@ public enum RoutingTokenizer {
         }
         if !word.isEmpty { tokens.append(String(word)) }
         return tokens
-    }
-
-    static func isCJK(_ s: Unicode.Scalar) -> Bool {
-        switch s.value {
-        case 0x3040...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xAC00...0xD7AF, 0xF900...0xFAFF: true
-        default: false
-        }
     }
 }
 

@@ -1,15 +1,10 @@
+import Domain
 import Foundation
 
 /// Turns text into index terms for BM25: case and accent folding, words split on anything that is not a letter
 /// or digit, CJK characters as unigrams and bigrams, common English words dropped, Porter stemming.
 public struct KeywordAnalyzer: Sendable {
     public init() {}
-
-    public static let stopWords: Set<String> = [
-        "a", "an", "and", "are", "as", "at", "be", "but", "by", "can", "do", "does", "for", "from", "how", "i",
-        "if", "in", "is", "it", "me", "my", "of", "on", "or", "so", "that", "the", "this", "to", "was", "what",
-        "when", "where", "which", "why", "with", "you", "your", "we", "our", "im", "am", "has", "have",
-    ]
 
     public func terms(_ text: String) -> [String] {
         var cache: [String: String] = [:]
@@ -25,7 +20,7 @@ public struct KeywordAnalyzer: Sendable {
             guard !word.isEmpty else { return }
             let token = String(decoding: word, as: UTF8.self)
             word.removeAll(keepingCapacity: true)
-            guard !Self.stopWords.contains(token) else { return }
+            guard !englishStopWords.contains(token) else { return }
             if let stem = stemCache[token] {
                 terms.append(stem)
             } else {
@@ -43,7 +38,7 @@ public struct KeywordAnalyzer: Sendable {
                 case 97...122, 48...57: word.append(byte)
                 default: flushWord()
                 }
-            } else if Self.isCJK(scalar) {
+            } else if scalar.isCJK {
                 flushWord()
                 terms.append(String(scalar))
                 if let previous = previousCJK { terms.append(String(previous) + String(scalar)) }
@@ -64,14 +59,5 @@ public struct KeywordAnalyzer: Sendable {
         }
         flushWord()
         return terms
-    }
-
-    static func isCJK(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x3040...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xAC00...0xD7AF, 0xF900...0xFAFF, 0x20000...0x2FA1F:
-            return true
-        default:
-            return false
-        }
     }
 }

@@ -76,13 +76,10 @@ public struct RetrievalEvaluator: Sendable {
             sums[4] += RetrievalMetrics.ndcg(at: 10, ranked: ranked, relevant: query.relevant)
         }
         let n = Double(max(queries.count, 1))
-        let latencies = latenciesMs.sorted()
-        func percentile(_ p: Double) -> Double {
-            latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int((p * Double(latencies.count)).rounded(.up)) - 1)]
-        }
+        let latency = Percentiles(latenciesMs)
         return RetrievalScores(mode: mode, n: queries.count, recallAt1: sums[0] / n, recallAt5: sums[1] / n,
                                recallAt10: sums[2] / n, mrrAt10: sums[3] / n, ndcgAt10: sums[4] / n,
-                               latencyMsP50: percentile(0.5), latencyMsP95: percentile(0.95))
+                               latencyMsP50: latency.p50, latencyMsP95: latency.p95)
     }
 
     /// The convex blend scored without tuning on the queries it is scored on: queries are split in two folds;

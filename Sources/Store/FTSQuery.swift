@@ -1,14 +1,9 @@
+import Domain
 import Foundation
 
 /// Builds FTS5 MATCH expressions from free text: every word quoted (so user text can never be FTS syntax),
 /// joined by OR; very common English words are dropped unless nothing else is left.
 enum FTSQuery {
-    static let stopWords: Set<String> = [
-        "a", "an", "and", "are", "as", "at", "be", "but", "by", "can", "do", "does", "for", "from", "how", "i",
-        "if", "in", "is", "it", "me", "my", "of", "on", "or", "so", "that", "the", "this", "to", "was", "what",
-        "when", "where", "which", "why", "with", "you", "your", "we", "our", "im", "i'm", "am", "has", "have",
-    ]
-
     /// The MATCH expression, or nil when the text holds no word.
     static func match(for text: String) -> String? {
         var seen = Set<String>()
@@ -16,7 +11,7 @@ enum FTSQuery {
             .split(whereSeparator: { !($0.isLetter || $0.isNumber) })
             .map(String.init)
             .filter { seen.insert($0).inserted }
-        let content = words.filter { !stopWords.contains($0) }
+        let content = words.filter { !englishStopWords.contains($0) }
         let terms = content.isEmpty ? words : content
         guard !terms.isEmpty else { return nil }
         return terms.map { "\"\($0)\"" }.joined(separator: " OR ")
