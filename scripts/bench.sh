@@ -1,12 +1,30 @@
 #!/usr/bin/env bash
-# Runs the benchmarks on ../shared data with a release build and keeps each JSON result in bench-results/.
+# Runs the benchmarks and evaluations on ../shared data with a release build; each JSON result goes to
+# bench-results/. Takes about 15 minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LT="${LOCALTRIAGE:?set LOCALTRIAGE to the localtriage binary (make bench does)}"
 SHARED="${LOCALTRIAGE_SHARED:-../shared}"
-if [ ! -d "$SHARED/data" ]; then
-    echo "bench: $SHARED/data is absent; the benchmarks need the shared data sets" >&2
+D="$SHARED/data"
+if [ ! -d "$D" ]; then
+    echo "bench: $D is absent; the benchmarks need the shared data sets" >&2
     exit 1
 fi
-mkdir -p bench-results
-"$LT" bench ingest "$SHARED/data/banking77/train.csv" --runs 5 --json | tee bench-results/ingest-banking77.json
+OUT=bench-results
+mkdir -p "$OUT"
+HOME_DIR=$(mktemp -d)
+trap 'rm -rf "$HOME_DIR"' EXIT
+run() { local name=$1; shift; echo "== $name" >&2; "$LT" "$@" --json > "$OUT/$name.json"; }
+
+run ingest-banking77 bench ingest "$D/banking77/train.csv" --runs 5
+run embed-banking77 bench embed --data "$D/banking77/test.csv"
+run search-100k bench search --chunks 100000 --data "$D" --home "$HOME_DIR"
+run router-banking77 bench router --data "$D/banking77/train.csv" --queries "$D/banking77/test.csv"
+run retrieval-stackfaq eval retrieval --corpus "$D/stackfaq/corpus.jsonl" --queries "$D/stackfaq/queries.jsonl"
+run retrieval-anchor eval retrieval --corpus "$D/localtriage-anchor/knowledge_base_articles.json" \
+    --queries "$D/localtriage-anchor/eval.jsonl"
+"$LT" train router --data "$D/localtriage-anchor/train.jsonl" --home "$HOME_DIR/anchor" --json > "$OUT/train-router-anchor.json"
+run router-anchor eval router --data "$D/localtriage-anchor/eval.jsonl" --home "$HOME_DIR/anchor"
+"$LT" train router --data "$D/banking77/train.csv" --home "$HOME_DIR/b77" --json > "$OUT/train-router-banking77.json"
+run router-banking77-test eval router --data "$D/banking77/test.csv" --home "$HOME_DIR/b77"
+echo "bench: results in $OUT/" >&2

@@ -5,6 +5,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure throughput, latency and memory.",
-        subcommands: [IngestBenchmark.self, SearchBenchmark.self, EmbedBenchmark.self]
+        subcommands: [IngestBenchmark.self, SearchBenchmark.self, EmbedBenchmark.self, RouterBenchmark.self]
     )
 }

@@ -37,6 +37,7 @@ struct TrainRouter: AsyncParsableCommand {
     @OptionGroup var source: RoutingDataOptions
     @Flag(help: "TF-IDF features only (no sentence embeddings).") var noEmbeddings = false
     @Option(help: "Calibrated confidence below which the router abstains.") var abstainBelow = 0.35
+    @Option(help: "L2 strengths to try on the validation split, comma-separated.") var l2 = "3e-6,1e-5,3e-5,1e-4"
 
     struct Output: Encodable {
         var version: String
@@ -55,6 +56,12 @@ struct TrainRouter: AsyncParsableCommand {
         var options = RouterOptions()
         options.useEmbeddings = !noEmbeddings
         options.abstainBelow = abstainBelow
+        options.l2Grid = try l2.split(separator: ",").map {
+            guard let value = Float($0.trimmingCharacters(in: .whitespaces)), value > 0 else {
+                throw ValidationError("--l2 takes positive numbers separated by commas")
+            }
+            return value
+        }
         let encoder = options.useEmbeddings ? try EncoderLoader.load() : nil
         let started = ContinuousClock.now
         let router = try Router.train(examples, options: options, embed: encoder.map { e in { e.encode($0) } })

@@ -39,7 +39,7 @@ public struct LabelProbability: Codable, Sendable, Equatable {
 public struct RouterOptions: Codable, Sendable {
     public var features = FeatureConfig()
     /// L2 strengths tried on the validation split; the best by accuracy is kept.
-    public var l2Grid: [Float] = [3e-5, 1e-4, 3e-4]
+    public var l2Grid: [Float] = [3e-6, 1e-5, 3e-5, 1e-4]
     /// Append the sentence embedding (all-MiniLM-L6-v2) to the TF-IDF features.
     public var useEmbeddings = true
     /// Share of the data held out for choosing λ, calibrating and tuning thresholds.
