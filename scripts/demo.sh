@@ -21,6 +21,13 @@ echo "== A file with bad rows: they are quarantined with their line and reason, 
 "$LT" ingest tickets demo/bad_tickets.csv
 echo
 "$LT" stats --runs 4
+echo
+echo "== Train the router on the demo tickets (category and priority), then route every stored ticket"
+"$LT" train router --data demo/tickets.jsonl --text-field body
+"$LT" triage --stored
+echo
+echo "== Route a new ticket"
+"$LT" triage --text "Since this morning nobody in our company can sign in through Okta, error ORB-SSO-01"
 for query in "desktop app stopped syncing after update" "how do I get an invoice for my company" "enable SSO with Okta"; do
     echo
     echo "== search: \"$query\""

@@ -5,6 +5,6 @@ struct EvalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Measure quality: retrieval ranking, routing accuracy.",
-        subcommands: [EvalRetrievalCommand.self, EvalRouterCommand.self]
+        subcommands: [EvalRetrievalCommand.self, EvalRouterCommand.self, EvalOutOfScopeCommand.self]
     )
 }

@@ -3,6 +3,7 @@ import Domain
 import Embeddings
 import Foundation
 import Routing
+import Store
 
 /// `localtriage train ...`.
 struct TrainCommand: AsyncParsableCommand {
@@ -38,6 +39,8 @@ struct TrainRouter: AsyncParsableCommand {
     @Flag(help: "TF-IDF features only (no sentence embeddings).") var noEmbeddings = false
     @Option(help: "Calibrated confidence below which the router abstains.") var abstainBelow = 0.35
     @Option(help: "L2 strengths to try on the validation split, comma-separated.") var l2 = "3e-6,1e-5,3e-5,1e-4"
+    @Option(help: "A JSON file mapping categories to queues ({\"Billing\": \"finance-team\"}); unmapped ones route to a queue of their own name.")
+    var queues: String?
 
     struct Output: Encodable {
         var version: String
@@ -64,7 +67,14 @@ struct TrainRouter: AsyncParsableCommand {
         }
         let encoder = options.useEmbeddings ? try EncoderLoader.load() : nil
         let started = ContinuousClock.now
-        let router = try Router.train(examples, options: options, embed: encoder.map { e in { e.encode($0) } })
+        var router = try Router.train(examples, options: options, embed: encoder.map { e in { e.encode($0) } })
+        if let queues {
+            guard let map = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: queues)))
+                as? [String: String] else { throw ValidationError("\(queues) must be a JSON object of category → queue") }
+            let unknown = Set(map.keys).subtracting(router.categories)
+            guard unknown.isEmpty else { throw ValidationError("unknown categories in \(queues): \(unknown.sorted())") }
+            router.queueByCategory = map
+        }
         let seconds = (ContinuousClock.now - started).seconds
         let artifact = try RouterArtifact.save(router, dataPath: source.data, examples: examples.count,
                                                home: try global.homeDirectory())
@@ -135,11 +145,26 @@ struct TriageCommand: AsyncParsableCommand {
         commandName: "triage", abstract: "Route a ticket text: category, queue, priority, confidence or abstain.")
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "The ticket text.") var text: String
+    @Option(help: "A ticket text to route (nothing is stored).") var text: String?
+    @Flag(help: "Route every stored ticket this model has not routed yet, and record the predictions.") var stored = false
     @Option(help: "A router version folder, or latest.") var model = "latest"
 
+    struct StoredOutput: Encodable {
+        var model: String
+        var triaged: Int
+        var abstained: Int
+        var byQueue: [String: Int]
+        var p1: Int
+    }
+
+    func validate() throws {
+        guard (text != nil) != stored else { throw ValidationError("give either --text or --stored") }
+    }
+
     func run() async throws {
-        let (router, version) = try RouterArtifact.load(model, home: try global.homeDirectory())
+        let home = try global.homeDirectory()
+        let (router, version) = try RouterArtifact.load(model, home: home)
+        guard let text else { return try await triageStored(router, version: version, home: home) }
         let embedding = router.usesEmbeddings ? try EncoderLoader.load().encode([text]).first : nil
         let decision = router.route(text, embedding: embedding)
         if global.json { return try Report.json(decision) }
@@ -152,5 +177,33 @@ struct TriageCommand: AsyncParsableCommand {
             print("priority: \(priority.rawValue)" + (decision.p1Probability.map { String(format: "  (P(P1) %.2f)", $0) } ?? ""))
         }
         print("top: " + decision.top.map { "\($0.label) \(String(format: "%.2f", $0.probability))" }.joined(separator: ", "))
+    }
+
+    /// Routes the stored tickets the model has not seen, in batches, recording each prediction.
+    private func triageStored(_ router: Router, version: String, home: URL) async throws {
+        let store = try SQLiteStore(home: home)
+        let encoder = router.usesEmbeddings ? try EncoderLoader.load() : nil
+        var output = StoredOutput(model: version, triaged: 0, abstained: 0, byQueue: [:], p1: 0)
+        while true {
+            let tickets = try await store.ticketsAwaitingTriage(modelVersion: version, limit: 256)
+            guard !tickets.isEmpty else { break }
+            let embeddings = encoder?.encode(tickets.map(\.text))
+            let predictions = try tickets.indices.map { i -> StoredPrediction in
+                let decision = router.route(tickets[i].text, embedding: embeddings?[i])
+                output.triaged += 1
+                output.abstained += decision.abstained ? 1 : 0
+                output.p1 += decision.priority == .p1 ? 1 : 0
+                output.byQueue[decision.queue ?? "needs human", default: 0] += 1
+                return StoredPrediction(
+                    ticketExternalID: tickets[i].externalID, modelVersion: version, category: decision.category,
+                    queue: decision.queue, suggestedCategory: decision.suggestedCategory, confidence: decision.confidence,
+                    abstained: decision.abstained, priority: decision.priority,
+                    details: String(decoding: try JSONEncoder.sorted.encode(decision), as: UTF8.self))
+            }
+            try await store.savePredictions(predictions)
+        }
+        if global.json { return try Report.json(output) }
+        print("Routed \(output.triaged) stored tickets with \(version): \(output.abstained) need a human, \(output.p1) flagged P1")
+        print(Report.table([["queue", "tickets"]] + output.byQueue.sorted { $0.value > $1.value }.map { [$0.key, String($0.value)] }))
     }
 }

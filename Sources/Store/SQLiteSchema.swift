@@ -152,6 +152,25 @@ enum SQLiteSchema {
                 END;
                 """)
         }
+        migrator.registerMigration("v3-predictions") { db in
+            try db.execute(sql: """
+                CREATE TABLE predictions (
+                    id INTEGER PRIMARY KEY,
+                    ticket_id INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+                    model_version TEXT NOT NULL,
+                    category TEXT,
+                    queue TEXT,
+                    suggested_category TEXT NOT NULL,
+                    confidence REAL NOT NULL,
+                    abstained INTEGER NOT NULL,
+                    priority TEXT,
+                    details TEXT NOT NULL DEFAULT '{}',
+                    created_at DATETIME NOT NULL
+                );
+                CREATE INDEX predictions_ticket ON predictions(ticket_id, created_at);
+                CREATE INDEX predictions_model ON predictions(model_version);
+                """)
+        }
         return migrator
     }
 }

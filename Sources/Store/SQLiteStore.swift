@@ -310,6 +310,47 @@ public final class SQLiteStore: TriageStore {
         }
     }
 
+    public func ticketsAwaitingTriage(modelVersion: String, limit: Int) async throws -> [Ticket] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT t.* FROM tickets t
+                WHERE NOT EXISTS (SELECT 1 FROM predictions p WHERE p.ticket_id = t.id AND p.model_version = ?)
+                ORDER BY t.created_at, t.id LIMIT ?
+                """, arguments: [modelVersion, limit]).map(Self.ticket)
+        }
+    }
+
+    public func savePredictions(_ predictions: [StoredPrediction]) async throws {
+        try await pool.write { db in
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO predictions (ticket_id, model_version, category, queue, suggested_category, confidence,
+                                         abstained, priority, details, created_at)
+                SELECT id, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM tickets WHERE external_id = ?
+                """)
+            for p in predictions {
+                try statement.execute(arguments: [p.modelVersion, p.category, p.queue, p.suggestedCategory,
+                                                  p.confidence, p.abstained, p.priority?.rawValue, p.details,
+                                                  p.createdAt, p.ticketExternalID])
+                guard db.changesCount == 1 else { throw StoreError("no ticket \(p.ticketExternalID)") }
+            }
+        }
+    }
+
+    public func predictions(ticketExternalID: String) async throws -> [StoredPrediction] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT p.* FROM predictions p JOIN tickets t ON t.id = p.ticket_id
+                WHERE t.external_id = ? ORDER BY p.created_at DESC, p.id DESC
+                """, arguments: [ticketExternalID]).map { row in
+                StoredPrediction(
+                    ticketExternalID: ticketExternalID, modelVersion: row["model_version"], category: row["category"],
+                    queue: row["queue"], suggestedCategory: row["suggested_category"], confidence: row["confidence"],
+                    abstained: row["abstained"], priority: (row["priority"] as String?).flatMap(Priority.init(rawValue:)),
+                    details: row["details"], createdAt: row["created_at"])
+            }
+        }
+    }
+
     public func quarantined(source: String?, limit: Int) async throws -> [QuarantinedRecord] {
         try await pool.read { db in
             let rows: [Row]
@@ -430,7 +471,7 @@ public struct StoreError: Error, CustomStringConvertible {
 
 extension JSONEncoder {
     /// An encoder with sorted keys, so equal values encode to equal text.
-    static var sorted: JSONEncoder {
+    public static var sorted: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return encoder

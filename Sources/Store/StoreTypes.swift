@@ -141,6 +141,37 @@ public struct StoreCounts: Codable, Sendable, Equatable {
     public var ingestRuns: Int
 }
 
+/// A routing prediction recorded for a ticket: what the model said, with its confidence, at the time.
+public struct StoredPrediction: Codable, Sendable, Equatable {
+    public var ticketExternalID: String
+    public var modelVersion: String
+    /// nil when the router abstained ("needs human").
+    public var category: String?
+    public var queue: String?
+    public var suggestedCategory: String
+    public var confidence: Double
+    public var abstained: Bool
+    public var priority: Priority?
+    /// The full decision (probabilities, P1 probability) as JSON.
+    public var details: String
+    public var createdAt: Date
+
+    public init(ticketExternalID: String, modelVersion: String, category: String?, queue: String?,
+                suggestedCategory: String, confidence: Double, abstained: Bool, priority: Priority?, details: String,
+                createdAt: Date = Date()) {
+        self.ticketExternalID = ticketExternalID
+        self.modelVersion = modelVersion
+        self.category = category
+        self.queue = queue
+        self.suggestedCategory = suggestedCategory
+        self.confidence = confidence
+        self.abstained = abstained
+        self.priority = priority
+        self.details = details
+        self.createdAt = createdAt
+    }
+}
+
 /// What a stored vector embeds.
 public enum EmbeddedKind: String, Codable, Sendable, CaseIterable {
     case chunk, ticket

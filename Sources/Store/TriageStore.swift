@@ -41,6 +41,13 @@ public protocol TriageStore: Sendable {
     /// Tickets by row id.
     func ticketHits(ids: [Int64]) async throws -> [Int64: TicketHit]
 
+    /// Tickets with no prediction from `modelVersion` yet, oldest first.
+    func ticketsAwaitingTriage(modelVersion: String, limit: Int) async throws -> [Ticket]
+    /// Records predictions; a ticket keeps every prediction made for it.
+    func savePredictions(_ predictions: [StoredPrediction]) async throws
+    /// A ticket's predictions, newest first.
+    func predictions(ticketExternalID: String) async throws -> [StoredPrediction]
+
     func quarantined(source: String?, limit: Int) async throws -> [QuarantinedRecord]
     func ingestRuns(limit: Int) async throws -> [IngestRun]
     func counts() async throws -> StoreCounts

@@ -177,3 +177,28 @@ import Testing
         #expect(try await store.searchTickets("refund", limit: 5, resolvedOnly: false).count == 2)
     }
 }
+
+@Suite struct PredictionStoreTests {
+    @Test func predictionsAreRecordedPerModelAndTicketsAwaitTriageOncePerModel() async throws {
+        let store = try SQLiteStore(home: try TestSupport.temporaryDirectory("predictions"))
+        let run = try await store.beginIngest(kind: .tickets, source: "/t", sourceHash: "h")
+        try await store.commit(IngestBatch(runID: run.id, position: 2, read: 2, tickets: [
+            Ticket(externalID: "A", body: "refund please", createdAt: Date(timeIntervalSince1970: 100)),
+            Ticket(externalID: "B", body: "app crashes", createdAt: Date(timeIntervalSince1970: 200)),
+        ]))
+        #expect(try await store.ticketsAwaitingTriage(modelVersion: "v1", limit: 10).map(\.externalID) == ["A", "B"])
+        let prediction = StoredPrediction(ticketExternalID: "A", modelVersion: "v1", category: nil, queue: nil,
+                                          suggestedCategory: "Billing", confidence: 0.3, abstained: true,
+                                          priority: .p3, details: "{}")
+        try await store.savePredictions([prediction])
+        #expect(try await store.ticketsAwaitingTriage(modelVersion: "v1", limit: 10).map(\.externalID) == ["B"])
+        #expect(try await store.ticketsAwaitingTriage(modelVersion: "v2", limit: 10).count == 2)
+        let saved = try await store.predictions(ticketExternalID: "A")
+        #expect(saved.count == 1 && saved[0].abstained && saved[0].suggestedCategory == "Billing" && saved[0].priority == .p3)
+        await #expect(throws: StoreError.self) {
+            var unknown = prediction
+            unknown.ticketExternalID = "nope"
+            try await store.savePredictions([unknown])
+        }
+    }
+}
