@@ -37,7 +37,7 @@ struct TrainRouter: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var source: RoutingDataOptions
     @Flag(help: "TF-IDF features only (no sentence embeddings).") var noEmbeddings = false
-    @Option(help: "Calibrated confidence below which the router abstains.") var abstainBelow = 0.35
+    @Option(help: "Calibrated confidence below which the router abstains.") var abstainBelow = 0.5
     @Option(help: "L2 strengths to try on the validation split, comma-separated.") var l2 = "3e-6,1e-5,3e-5,1e-4"
     @Option(help: "A JSON file mapping categories to queues ({\"Billing\": \"finance-team\"}); unmapped ones route to a queue of their own name.")
     var queues: String?

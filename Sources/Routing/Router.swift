@@ -45,7 +45,7 @@ public struct RouterOptions: Codable, Sendable {
     /// Share of the data held out for choosing λ, calibrating and tuning thresholds.
     public var validationShare = 0.15
     /// Below this calibrated confidence the router abstains.
-    public var abstainBelow = 0.35
+    public var abstainBelow = 0.5
     /// The P1 threshold is the highest one reaching this recall on the validation split.
     public var p1TargetRecall = 0.9
     public var maxIterations = 300
