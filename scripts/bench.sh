@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks and evaluations on ../shared data with a release build; each JSON result goes to
-# bench-results/. Takes about 15 minutes on 2 cores.
+# bench-results/. About 15 minutes on 2 cores, plus about 10 the first time to embed the 100k-chunk search corpus.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LT="${LOCALTRIAGE:?set LOCALTRIAGE to the localtriage binary (make bench does)}"
@@ -18,7 +18,7 @@ run() { local name=$1; shift; echo "== $name" >&2; "$LT" "$@" --json > "$OUT/$na
 
 run ingest-banking77 bench ingest "$D/banking77/train.csv" --runs 5
 run embed-banking77 bench embed --data "$D/banking77/test.csv"
-run search-100k bench search --chunks 100000 --data "$D" --home "$HOME_DIR"
+run search-100k bench search --chunks 100000 --data "$D" --home "${LOCALTRIAGE_HOME:-.localtriage}"  # keeps the embedded corpus
 run router-banking77 bench router --data "$D/banking77/train.csv" --queries "$D/banking77/test.csv"
 run retrieval-stackfaq eval retrieval --corpus "$D/stackfaq/corpus.jsonl" --queries "$D/stackfaq/queries.jsonl"
 run retrieval-anchor eval retrieval --corpus "$D/localtriage-anchor/knowledge_base_articles.json" \

@@ -119,7 +119,9 @@ enum IngestOutput {
     static func print(_ report: IngestReport, embedded: EmbeddingReport?, store: some TriageStore, json: Bool)
         async throws {
         let sample = report.counts.quarantined > 0
-            ? try await store.quarantined(source: nil, limit: 1_000).filter { report.kind == .kb || $0.source == report.source }
+            ? try await store.quarantined(source: nil, limit: 1_000).filter {
+                $0.source == report.source || $0.source.hasPrefix(report.source + "/")
+            }
             : []
         if json {
             try Report.json(Output(report: report, embeddings: embedded, quarantineSample: Array(sample.prefix(20))))

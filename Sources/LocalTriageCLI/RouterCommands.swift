@@ -107,7 +107,7 @@ enum RouterArtifact {
 
     static func save(_ router: Router, dataPath: String, examples: Int, home: URL) throws -> (version: String, path: String) {
         let formatter = DateFormatter()
-        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        formatter.dateFormat = "yyyyMMdd-HHmmss-SSS"
         formatter.timeZone = TimeZone(identifier: "UTC")
         let version = "router-" + formatter.string(from: Date())
         let dir = home.appendingPathComponent("models/router/\(version)")

@@ -12,8 +12,9 @@ struct SearchBenchmark: AsyncParsableCommand {
         abstract: "Measure search latency (p50/p95/p99) per mode over a generated corpus of N chunks.",
         discussion: """
             The corpus is built from real support sentences (the Bitext reference replies in ../shared), shuffled \
-            deterministically into articles and ingested through the normal pipeline; queries are Banking77 test \
-            texts. The built store is kept in <home>/bench/search-<N> and reused by later runs.
+            deterministically into articles whose sections hold one or two sentences, ingested through the normal \
+            pipeline and embedded with all-MiniLM-L6-v2; queries are Banking77 test texts. The built store \
+            (about 10 minutes to embed 100k chunks on 2 cores) is kept in <home>/bench/search-<N> and reused.
             """
     )
 
@@ -22,6 +23,7 @@ struct SearchBenchmark: AsyncParsableCommand {
     @Option(help: "How many queries.") var queries = 200
     @Option(help: "Results per query.") var k = 10
     @Option(help: "Folder holding bitext/ and banking77/ (default ../shared/data).") var data = "../shared/data"
+    @Flag(help: "Keyword modes only (no embeddings).") var keywordOnly = false
 
     struct ModeLatency: Encodable {
         var mode: String
@@ -43,7 +45,7 @@ struct SearchBenchmark: AsyncParsableCommand {
 
     func run() async throws {
         let dataDir = URL(fileURLWithPath: data)
-        let home = try global.homeDirectory().appendingPathComponent("bench/search-\(chunks)")
+        let home = try global.homeDirectory().appendingPathComponent("bench/search-v2-\(chunks)")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         let store = try SQLiteStore(home: home)
         if try await store.counts().chunks < chunks {
@@ -51,7 +53,17 @@ struct SearchBenchmark: AsyncParsableCommand {
             let articles = try Self.generateCorpus(
                 from: dataDir.appendingPathComponent("bitext/bitext_customer_support.csv"), chunks: chunks, to: corpus)
             Report.note("bench: ingesting \(articles) generated articles...")
-            _ = try await Ingestor(store: store, batchSize: 2_000).ingestKnowledgeBase(path: corpus.path)
+            _ = try await Ingestor(store: store, batchSize: 2_000, chunker: Self.chunker)
+                .ingestKnowledgeBase(path: corpus.path)
+        }
+        let encoder = keywordOnly ? nil : try EncoderLoader.load()
+        if let encoder {
+            let started = ContinuousClock.now
+            let embedded = try await EmbeddingIndexer(store: store, embedder: encoder, batchSize: 2_048)
+                .indexMissing(.chunk) { done in if done % 10_240 == 0 { Report.note("bench: embedded \(done) chunks") } }
+            if embedded > 0 {
+                Report.note("bench: embedded \(embedded) chunks in \(String(format: "%.0f", (ContinuousClock.now - started).seconds)) s")
+            }
         }
         let counts = try await store.counts()
         let texts = try RecordReader(format: .csv)
@@ -64,7 +76,14 @@ struct SearchBenchmark: AsyncParsableCommand {
         let started = ContinuousClock.now
         let memory = try await MemoryKeywordRetriever(store: store)
         Report.note("bench: in-memory BM25 index built in \(String(format: "%.1f", (ContinuousClock.now - started).seconds)) s")
-        for retriever in [KeywordRetriever(store: store), memory] as [any Retriever] {
+        var retrievers: [any Retriever] = [KeywordRetriever(store: store), memory]
+        var vectorIndexMiB: Double?
+        if let encoder {
+            let dense = try await DenseRetriever(store: store, embedder: encoder)
+            vectorIndexMiB = Double(dense.index.memoryBytes) / 1_048_576
+            retrievers += [dense, HybridRetriever(keyword: memory, dense: dense, fusion: .convex(keywordWeight: 0.25))]
+        }
+        for retriever in retrievers {
             var latencies: [Double] = []
             for query in sample {
                 let started = ContinuousClock.now
@@ -74,7 +93,7 @@ struct SearchBenchmark: AsyncParsableCommand {
             modes.append(ModeLatency(mode: retriever.name, latencyMs: Percentiles(latencies)))
         }
         let output = Output(chunks: counts.chunks, articles: counts.articles, queries: sample.count, k: k,
-                            modes: modes, bm25IndexMiB: Double(memory.index.memoryBytes) / 1_048_576, vectorIndexMiB: nil, peakResidentMiB: ResourceUsage.peakResidentMiB,
+                            modes: modes, bm25IndexMiB: Double(memory.index.memoryBytes) / 1_048_576, vectorIndexMiB: vectorIndexMiB, peakResidentMiB: ResourceUsage.peakResidentMiB,
                             build: BuildInfo.configuration)
         if global.json { return try Report.json(output) }
         print("Search over \(output.chunks) chunks (\(output.articles) articles), \(output.queries) queries, k=\(k)")
@@ -83,7 +102,10 @@ struct SearchBenchmark: AsyncParsableCommand {
         }))
     }
 
-    /// Writes JSONL articles of 3 sections × 4 sentences drawn from the Bitext replies, enough for `chunks`
+    /// Chunking of the generated corpus: each one- or two-sentence section is a chunk.
+    static let chunker = Chunker(maxLength: 400, minLength: 40, overlap: 0)
+
+    /// Writes JSONL articles of 4 sections × 1–2 sentences drawn from the Bitext replies, enough for `chunks`
     /// chunks; returns the number of articles.
     static func generateCorpus(from bitext: URL, chunks: Int, to url: URL) throws -> Int {
         let replies = try RecordReader(format: .csv).read(path: bitext.path).compactMap { try? $0.get().fields["response"] }
@@ -102,11 +124,12 @@ struct SearchBenchmark: AsyncParsableCommand {
         while made < chunks {
             article += 1
             var body = ""
-            for section in 1...3 {
+            for section in 1...4 {
                 body += "## Section \(section)\n\n"
-                body += (0..<4).map { _ in sentences.randomElement(using: &random)! }.joined(separator: ". ") + ".\n\n"
+                body += (0..<Int.random(in: 1...2, using: &random)).map { _ in sentences.randomElement(using: &random)! }
+                    .joined(separator: ". ") + ".\n\n"
             }
-            let chunkCount = Chunker().chunks(of: body, title: "t").count
+            let chunkCount = chunker.chunks(of: body, title: "t").count
             made += chunkCount
             let object = ["id": "GEN-\(article)", "title": "Generated article \(article)", "body": body]
             lines.append(String(decoding: try encoder.encode(object), as: UTF8.self))
