@@ -33,4 +33,7 @@ for query in "desktop app stopped syncing after update" "how do I get an invoice
     echo "== search: \"$query\""
     "$LT" search "$query" --k 3
 done
+echo
+echo "== Similar resolved tickets, with the replies that solved them"
+"$LT" similar "our laptops stopped syncing since the latest desktop update" --k 2
 echo "Try: $LT search \"your question\"   (LOCALTRIAGE_HOME=$LOCALTRIAGE_HOME)"

@@ -10,6 +10,7 @@ struct LocalTriage: AsyncParsableCommand {
         subcommands: [
             IngestCommand.self,
             SearchCommand.self,
+            SimilarCommand.self,
             EvalCommand.self,
             TrainCommand.self,
             TriageCommand.self,

@@ -1,0 +1,42 @@
+import Domain
+import Embeddings
+import Foundation
+import Search
+import Store
+import TestSupport
+import Testing
+
+private let encoder: SentenceEncoder? = {
+    guard let directory = try? ModelLocator.miniLM(root: TestSupport.repositoryRoot) else { return nil }
+    return try? SentenceEncoder(modelDirectory: directory)
+}()
+
+@Suite(.enabled(if: encoder != nil, "all-MiniLM-L6-v2 is not installed: run make setup"))
+struct SimilarTicketsTests {
+    @Test func findsResolvedTicketsByMeaningNotJustWords() async throws {
+        let encoder = try #require(encoder)
+        let store = try SQLiteStore(home: try TestSupport.temporaryDirectory("similar"))
+        let run = try await store.beginIngest(kind: .tickets, source: "/t", sourceHash: "h")
+        try await store.commit(IngestBatch(runID: run.id, position: 4, read: 4, tickets: [
+            Ticket(externalID: "T-1", subject: "Billed two times", body: "My card shows the same payment twice.",
+                   status: .resolved, resolution: "Refunded the duplicate charge."),
+            Ticket(externalID: "T-2", subject: "Dark mode", body: "Please add a dark theme.", status: .resolved,
+                   resolution: "Added to the roadmap."),
+            Ticket(externalID: "T-3", subject: "Charged twice", body: "Double payment on my card this month.",
+                   status: .open),
+            Ticket(externalID: "T-4", subject: "Login", body: "I cannot sign in.", status: .closed,
+                   resolution: "Reset the password."),
+        ]))
+        try await EmbeddingIndexer(store: store, embedder: encoder).indexMissing(.ticket)
+        let similar = try await SimilarTickets(store: store, embedder: encoder)
+        // No word in common with T-1 beyond "my": the dense side finds it.
+        let hits = try await similar.similar(to: "I was charged double for my subscription", k: 2)
+        #expect(hits.first?.ticket.externalID == "T-1")
+        #expect(hits.allSatisfy { $0.ticket.status?.isResolved == true })
+        let everything = try await similar.similar(to: "charged twice on my card", k: 4, resolvedOnly: false)
+        #expect(Set(everything.prefix(2).map(\.ticket.externalID)) == ["T-1", "T-3"])
+        // Keyword-only when no encoder is configured.
+        let keyword = try await SimilarTickets(store: store, embedder: nil).similar(to: "dark theme", k: 3)
+        #expect(keyword.map(\.ticket.externalID) == ["T-2"])
+    }
+}
