@@ -21,9 +21,9 @@ run embed-banking77 bench embed --data "$D/banking77/test.csv"
 run search-100k bench search --chunks 100000 --data "$D" --home "${LOCALTRIAGE_HOME:-.localtriage}"  # keeps the embedded corpus
 run router-banking77 bench router --data "$D/banking77/train.csv" --queries "$D/banking77/test.csv"
 run retrieval-stackfaq eval retrieval --corpus "$D/stackfaq/corpus.jsonl" --queries "$D/stackfaq/queries.jsonl"
-run retrieval-anchor eval retrieval --corpus "$D/localtriage-anchor/knowledge_base_articles.json" \
-    --queries "$D/localtriage-anchor/eval.jsonl"
 "$LT" train router --data "$D/localtriage-anchor/train.jsonl" --home "$HOME_DIR/anchor" --json > "$OUT/train-router-anchor.json"
+run retrieval-anchor eval retrieval --corpus "$D/localtriage-anchor/knowledge_base_articles.json" \
+    --queries "$D/localtriage-anchor/eval.jsonl" --router latest --home "$HOME_DIR/anchor"
 run router-anchor eval router --data "$D/localtriage-anchor/eval.jsonl" --home "$HOME_DIR/anchor"
 "$LT" train router --data "$D/banking77/train.csv" --home "$HOME_DIR/b77" --json > "$OUT/train-router-banking77.json"
 run router-banking77-test eval router --data "$D/banking77/test.csv" --home "$HOME_DIR/b77"

@@ -25,6 +25,10 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
     @Option(help: "Folder of the all-MiniLM-L6-v2 files (default: found in .venv).") var model: String?
     @Flag(help: "Keyword modes only (no sentence encoder).") var keywordOnly = false
     @Option(help: "Largest chunk, in characters (as `ingest kb`).") var chunkSize = 1000
+    @Option(help: "Also score the hybrid blend boosted by this router's category (a version folder, or latest).")
+    var router: String?
+    @Option(help: "Write each query's top-10 articles per mode to this JSONL file (error analysis).")
+    var details: String?
 
     struct Output: Encodable {
         var corpus: String
@@ -67,6 +71,19 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
                 queries: judged)
             results.append(evaluator.score(mode: "hybrid-rrf", hits: rrf.hits, queries: judged, latenciesMs: rrf.latenciesMs))
             results.append(evaluator.crossFittedConvex(keyword: bm25, dense: dense, queries: judged))
+            if let router {
+                let (model, version) = try RouterArtifact.load(router, home: try global.homeDirectory())
+                Report.note("eval: routing the queries with \(version)")
+                let embeddings = model.usesEmbeddings ? encoder.encode(judged.map(\.text)) : []
+                let routes = judged.indices.map { i -> (category: String, confidence: Double) in
+                    let decision = model.route(judged[i].text, embedding: model.usesEmbeddings ? embeddings[i] : nil)
+                    return (decision.suggestedCategory, decision.confidence)
+                }
+                results.append(evaluator.crossFittedConvex(keyword: bm25, dense: dense, queries: judged, routes: routes))
+            }
+            if let details {
+                try Self.writeDetails(details, queries: judged, runs: ["bm25": bm25, "dense": dense])
+            }
         }
         let output = Output(corpus: corpus, queries: queries, articles: report.counts.stored, chunks: counts.chunks,
                             results: results)
@@ -75,7 +92,8 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
                 [r.mode, String(r.n)] + [r.recallAt1, r.recallAt5, r.recallAt10, r.mrrAt10, r.ndcgAt10]
                     .map { String(format: "%.3f", $0) }
                     + [String(format: "%.1f", r.latencyMsP50), String(format: "%.1f", r.latencyMsP95),
-                       r.keywordWeights.map { "keyword weight per fold: \($0.map { String(format: "%.1f", $0) })" } ?? ""]
+                       (r.keywordWeights.map { "keyword weight per fold: \($0.map { String(format: "%.1f", $0) })" } ?? "")
+                        + (r.categoryBoosts.map { ", category boost per fold: \($0.map { String(format: "%.1f", $0) })" } ?? "")]
             })
         if let out {
             let dir = URL(fileURLWithPath: out)
@@ -98,5 +116,20 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
         }
         if global.json { return try Report.json(output) }
         print(table)
+    }
+
+    /// One JSON line per query: its text, relevant ids and each mode's top-10 article ids.
+    static func writeDetails(_ path: String, queries: [JudgedQuery], runs: [String: RetrievalEvaluator.Run]) throws {
+        var lines: [String] = []
+        for (i, query) in queries.enumerated() {
+            var object: [String: Any] = ["id": query.id, "query": query.text, "relevant": query.relevant.sorted()]
+            for (mode, run) in runs {
+                var seen = Set<String>()
+                object[mode] = Array(run.hits[i].map(\.articleID).filter { seen.insert($0).inserted }.prefix(10))
+            }
+            lines.append(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]),
+                                as: UTF8.self))
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
     }
 }

@@ -28,6 +28,8 @@ public struct RetrievalScores: Codable, Sendable, Equatable {
     public var latencyMsP95: Double
     /// For the tuned convex blend: the keyword weight chosen on each validation fold.
     public var keywordWeights: [Double]?
+    /// For the routed blend: the category boost chosen on each validation fold.
+    public var categoryBoosts: [Double]?
 }
 
 /// Runs judged queries through retrievers and scores the ranked articles (chunks of the same article count
@@ -83,32 +85,39 @@ public struct RetrievalEvaluator: Sendable {
     }
 
     /// The convex blend scored without tuning on the queries it is scored on: queries are split in two folds;
-    /// each fold is fused with the keyword weight that maximises nDCG@10 on the other fold.
+    /// each fold is fused with the keyword weight (and, given `routes`, the category boost) that maximises
+    /// nDCG@10 on the other fold. `routes` holds each query's routed category and its confidence.
     public func crossFittedConvex(keyword: Run, dense: Run, queries: [JudgedQuery],
-                                  grid: [Double] = stride(from: 0.0, through: 1.0, by: 0.1).map { $0 })
-        -> RetrievalScores {
+                                  grid: [Double] = stride(from: 0.0, through: 1.0, by: 0.1).map { $0 },
+                                  routes: [(category: String, confidence: Double)]? = nil,
+                                  boostGrid: [Double] = [0, 0.1, 0.2, 0.3, 0.5, 0.8, 1.2]) -> RetrievalScores {
         let folds = queries.indices.map { ContentHash.sha256(queries[$0].id).first!.asciiValue! % 2 }
         var fused = [[SearchHit]](repeating: [], count: queries.count)
-        var chosen: [Double] = []
+        var chosen: [Double] = [], boosts: [Double] = []
+        let settings = grid.flatMap { w in (routes == nil ? [0] : boostGrid).map { (w, $0) } }
         for fold in 0..<2 {
             let train = queries.indices.filter { folds[$0] != fold }
-            func fuse(_ i: Int, _ weight: Double) -> [SearchHit] {
-                HybridRetriever.fuse(keyword: keyword.hits[i], dense: dense.hits[i],
-                                     fusion: .convex(keywordWeight: weight), k: depth)
+            func fuse(_ i: Int, _ setting: (weight: Double, boost: Double)) -> [SearchHit] {
+                let hits = HybridRetriever.fuse(keyword: keyword.hits[i], dense: dense.hits[i],
+                                                fusion: .convex(keywordWeight: setting.weight), k: depth)
+                guard let route = routes?[i], setting.boost > 0 else { return hits }
+                return CategoryBoost.apply(hits, category: route.category, confidence: route.confidence,
+                                           boost: setting.boost)
             }
-            let best = grid.max { a, b in
-                let sa = score(mode: "", hits: train.map { fuse($0, a) }, queries: train.map { queries[$0] },
-                               latenciesMs: []).ndcgAt10
-                let sb = score(mode: "", hits: train.map { fuse($0, b) }, queries: train.map { queries[$0] },
-                               latenciesMs: []).ndcgAt10
-                return sa < sb
-            }!
-            chosen.append(best)
+            func quality(_ setting: (weight: Double, boost: Double)) -> Double {
+                score(mode: "", hits: train.map { fuse($0, setting) }, queries: train.map { queries[$0] },
+                      latenciesMs: []).ndcgAt10
+            }
+            let best = settings.max { quality($0) < quality($1) }!
+            chosen.append(best.0)
+            boosts.append(best.1)
             for i in queries.indices where folds[i] == fold { fused[i] = fuse(i, best) }
         }
         let latencies = zip(keyword.latenciesMs, dense.latenciesMs).map { max($0, $1) }
-        var scores = score(mode: "hybrid-convex", hits: fused, queries: queries, latenciesMs: latencies)
+        var scores = score(mode: routes == nil ? "hybrid-convex" : "hybrid-convex+route", hits: fused,
+                           queries: queries, latenciesMs: latencies)
         scores.keywordWeights = chosen
+        if routes != nil { scores.categoryBoosts = boosts }
         return scores
     }
 }

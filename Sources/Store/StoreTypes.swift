@@ -105,8 +105,18 @@ public struct ChunkHit: Codable, Sendable, Equatable {
     public var articleTitle: String
     public var category: String?
     public var chunk: Chunk
-    /// Higher is better (negated FTS5 bm25()).
+    /// Higher is better (scales differ between retrievers: negated FTS5 bm25(), BM25, cosine, fused).
     public var score: Double
+
+    public init(chunkID: Int64, articleID: String, articleTitle: String, category: String?, chunk: Chunk,
+                score: Double) {
+        self.chunkID = chunkID
+        self.articleID = articleID
+        self.articleTitle = articleTitle
+        self.category = category
+        self.chunk = chunk
+        self.score = score
+    }
 }
 
 /// A stored article with its version (bumped on every content change).

@@ -63,3 +63,20 @@ import Testing
         #expect(Fusion.reciprocalRank(k: 60).fuse(keyword: keyword, dense: []).map(\.key) == ["a", "b", "c"])
     }
 }
+
+@Suite struct CategoryBoostTests {
+    private func hit(_ id: Int64, _ category: String, _ score: Double) -> SearchHit {
+        SearchHit(chunkID: id, articleID: "A\(id)", articleTitle: "t", category: category,
+                  chunk: .init(ordinal: 0, heading: "h", text: "x", start: 0, end: 1), score: score)
+    }
+
+    @Test func liftsTheRoutedCategoryInProportionToConfidence() {
+        let hits = [hit(1, "Technical", 0.9), hit(2, "Feature Request", 0.7), hit(3, "Billing", 0.6)]
+        let confident = CategoryBoost.apply(hits, category: "Feature Request", confidence: 0.9, boost: 0.5)
+        #expect(confident.map(\.chunkID) == [2, 1, 3])
+        #expect(abs(confident[0].score - 1.15) < 1e-12)
+        let unsure = CategoryBoost.apply(hits, category: "Feature Request", confidence: 0.2, boost: 0.5)
+        #expect(unsure.map(\.chunkID) == [1, 2, 3])
+        #expect(CategoryBoost.apply(hits, category: "Nothing", confidence: 1, boost: 1) == hits)
+    }
+}
