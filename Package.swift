@@ -11,6 +11,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.60.0"),
     ],
     targets: [
         // Domain: value types, text normalisation, chunking, metrics. No I/O.
@@ -27,21 +29,31 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         // Embeddings: all-MiniLM-L6-v2 sentence encoder (WordPiece + BERT forward pass on BLAS).
         .target(name: "Embeddings", dependencies: ["Domain", "CBLAS"]),
+        // LLM: an OpenAI-compatible chat client (SSE streaming), the zero-egress policy, the llama-server supervisor.
+        .target(name: "LLM", dependencies: [
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
+        // Drafting: prompts, citation parsing and verification, the extractive fallback, the draft pipeline.
+        .target(name: "Drafting", dependencies: ["Domain", "Store", "Search", "LLM"]),
         .executableTarget(
             name: "LocalTriageCLI",
             dependencies: [
-                "Domain", "Store", "Ingest", "Search", "Routing", "Embeddings",
+                "Domain", "Store", "Ingest", "Search", "Routing", "Embeddings", "LLM", "Drafting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Helpers shared by the test targets (temporary homes, locating ../shared data).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: [.product(name: "NIOPosix", package: "swift-nio")], path: "Tests/TestSupport"),
         .testTarget(name: "DomainTests", dependencies: ["Domain", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "TestSupport"]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "Store", "Ingest", "Embeddings", "TestSupport"]),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "TestSupport"]),
         .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "TestSupport"]),
+        .testTarget(name: "LLMTests", dependencies: ["LLM", "TestSupport"]),
+        .testTarget(name: "DraftingTests", dependencies: ["Drafting", "LLM", "Search", "Store", "Ingest", "Embeddings", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["LocalTriageCLI", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -11,6 +11,7 @@ struct LocalTriage: AsyncParsableCommand {
             IngestCommand.self,
             SearchCommand.self,
             SimilarCommand.self,
+            DraftCommand.self,
             EvalCommand.self,
             TrainCommand.self,
             TriageCommand.self,

@@ -171,6 +171,23 @@ enum SQLiteSchema {
                 CREATE INDEX predictions_model ON predictions(model_version);
                 """)
         }
+        migrator.registerMigration("v4-drafts") { db in
+            try db.execute(sql: """
+                CREATE TABLE drafts (
+                    id TEXT PRIMARY KEY,
+                    ticket_external_id TEXT,
+                    kind TEXT NOT NULL CHECK (kind IN ('llm', 'extractive')),
+                    model TEXT,
+                    prompt_version TEXT NOT NULL,
+                    text TEXT NOT NULL,
+                    grounded INTEGER NOT NULL,
+                    fallback_reason TEXT,
+                    details TEXT NOT NULL,
+                    created_at DATETIME NOT NULL
+                );
+                CREATE INDEX drafts_ticket ON drafts(ticket_external_id, created_at);
+                """)
+        }
         return migrator
     }
 }

@@ -336,6 +336,29 @@ public final class SQLiteStore: TriageStore {
         }
     }
 
+    public func saveDraft(_ draft: StoredDraft) async throws {
+        try await pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO drafts (id, ticket_external_id, kind, model, prompt_version, text, grounded, fallback_reason,
+                                    details, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [draft.id, draft.ticketExternalID, draft.kind, draft.model, draft.promptVersion, draft.text,
+                                 draft.grounded, draft.fallbackReason, draft.details, draft.createdAt])
+        }
+    }
+
+    public func drafts(ticketExternalID: String, limit: Int) async throws -> [StoredDraft] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM drafts WHERE ticket_external_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?
+                """, arguments: [ticketExternalID, limit]).map { row in
+                StoredDraft(id: row["id"], ticketExternalID: row["ticket_external_id"], kind: row["kind"], model: row["model"],
+                            promptVersion: row["prompt_version"], text: row["text"], grounded: row["grounded"],
+                            fallbackReason: row["fallback_reason"], details: row["details"], createdAt: row["created_at"])
+            }
+        }
+    }
+
     public func predictions(ticketExternalID: String) async throws -> [StoredPrediction] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """

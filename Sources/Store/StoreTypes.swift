@@ -209,3 +209,33 @@ public struct TicketHit: Codable, Sendable, Equatable {
     public var ticket: Ticket
     public var score: Double
 }
+
+/// A stored draft reply. `details` holds the whole draft as JSON: its sources, verification, timings and, after a
+/// fallback, the model's rejected text.
+public struct StoredDraft: Codable, Sendable, Equatable {
+    public var id: String
+    public var ticketExternalID: String?
+    /// `llm` or `extractive`.
+    public var kind: String
+    public var model: String?
+    public var promptVersion: String
+    public var text: String
+    public var grounded: Bool
+    public var fallbackReason: String?
+    public var details: String
+    public var createdAt: Date
+
+    public init(id: String, ticketExternalID: String?, kind: String, model: String?, promptVersion: String, text: String,
+                grounded: Bool, fallbackReason: String?, details: String, createdAt: Date) {
+        self.id = id
+        self.ticketExternalID = ticketExternalID
+        self.kind = kind
+        self.model = model
+        self.promptVersion = promptVersion
+        self.text = text
+        self.grounded = grounded
+        self.fallbackReason = fallbackReason
+        self.details = details
+        self.createdAt = createdAt
+    }
+}

@@ -48,6 +48,11 @@ public protocol TriageStore: Sendable {
     /// A ticket's predictions, newest first.
     func predictions(ticketExternalID: String) async throws -> [StoredPrediction]
 
+    /// Records a draft (never sent anywhere: agents review it).
+    func saveDraft(_ draft: StoredDraft) async throws
+    /// A ticket's drafts, newest first.
+    func drafts(ticketExternalID: String, limit: Int) async throws -> [StoredDraft]
+
     func quarantined(source: String?, limit: Int) async throws -> [QuarantinedRecord]
     func ingestRuns(limit: Int) async throws -> [IngestRun]
     func counts() async throws -> StoreCounts

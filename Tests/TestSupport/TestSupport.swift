@@ -35,3 +35,14 @@ public enum TestSupport {
         return url
     }
 }
+
+extension TestSupport {
+    /// The llama-server binary and GGUF installed by `scripts/setup.sh`, when present.
+    public static var llamaServerInstalled: Bool {
+        let env = ProcessInfo.processInfo.environment
+        let binary = env["LOCALTRIAGE_LLAMA_SERVER"] ?? repositoryRoot.appendingPathComponent(".venv/bin/llama-server").path
+        let model = env["LOCALTRIAGE_LLM_GGUF"]
+            ?? repositoryRoot.appendingPathComponent(".venv/share/localtriage/gemma-3-270m-q4_k_m.gguf").path
+        return FileManager.default.isExecutableFile(atPath: binary) && FileManager.default.fileExists(atPath: model)
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+
+/// A sentence of a draft with the source numbers it cites.
+public struct CitedSentence: Codable, Sendable, Equatable {
+    /// The sentence without its citation markers.
+    public var text: String
+    public var citations: [Int]
+
+    public init(text: String, citations: [Int]) {
+        self.text = text
+        self.citations = citations
+    }
+
+    /// Splits a draft into sentences and their `[n]` / `[n, m]` citations. A citation written after the full stop
+    /// (`… the portal. [2]`) belongs to the sentence before it.
+    public static func parse(_ draft: String) -> [CitedSentence] {
+        var sentences: [CitedSentence] = []
+        for piece in splitSentences(draft) {
+            var citations: [Int] = []
+            var text = ""
+            var rest = Substring(piece)
+            var leading = true
+            while !rest.isEmpty {
+                if let (numbers, after) = citation(at: rest) {
+                    if leading, !sentences.isEmpty {
+                        sentences[sentences.count - 1].citations += numbers
+                    } else {
+                        citations += numbers
+                    }
+                    rest = after
+                    continue
+                }
+                let character = rest.removeFirst()
+                if !character.isWhitespace { leading = false }
+                if !leading { text.append(character) }
+            }
+            let cleaned = text.replacingOccurrences(of: #"\s+([.,;:!?])"#, with: "$1", options: .regularExpression)
+                .replacingOccurrences(of: #"\s{2,}"#, with: " ", options: .regularExpression)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !cleaned.isEmpty || !citations.isEmpty else { continue }
+            if cleaned.isEmpty, !sentences.isEmpty {
+                sentences[sentences.count - 1].citations += citations
+            } else {
+                sentences.append(CitedSentence(text: cleaned, citations: citations))
+            }
+        }
+        return sentences.map { var s = $0; s.citations = unique(s.citations); return s }
+    }
+
+    /// Sentence pieces: split at whitespace after `.`, `!` or `?`, and at line breaks. A citation after the full
+    /// stop starts the next piece; `parse` hands it back to the sentence before.
+    static func splitSentences(_ text: String) -> [String] {
+        var pieces: [String] = []
+        for line in text.split(whereSeparator: \.isNewline) {
+            var current = ""
+            var previous: Character = " "
+            for character in line {
+                if character.isWhitespace && ".!?".contains(previous) {
+                    pieces.append(current)
+                    current = ""
+                }
+                current.append(character)
+                previous = character
+            }
+            pieces.append(current)
+        }
+        return pieces.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+    }
+
+    /// `[1]`, `[1, 2]` or `[1][2]` at the start of `text`.
+    private static func citation(at text: Substring) -> ([Int], Substring)? {
+        guard text.first == "[", let close = text.firstIndex(of: "]") else { return nil }
+        let inner = text[text.index(after: text.startIndex)..<close]
+        let parts = inner.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !parts.isEmpty, parts.count <= 10 else { return nil }
+        let numbers = parts.compactMap { $0.count <= 3 ? Int($0) : nil }
+        guard numbers.count == parts.count else { return nil }
+        return (numbers, text[text.index(after: close)...])
+    }
+
+    private static func unique(_ numbers: [Int]) -> [Int] {
+        var seen = Set<Int>()
+        return numbers.filter { seen.insert($0).inserted }
+    }
+}

@@ -1,0 +1,188 @@
+import AsyncHTTPClient
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How to run the embedded model server.
+public struct LlamaServerOptions: Sendable {
+    public var binary: URL
+    public var model: URL
+    /// 0 picks a free loopback port.
+    public var port: Int
+    /// At most the machine's cores.
+    public var threads: Int
+    public var contextSize: Int
+    /// Where the server's own log goes (nil: discarded).
+    public var logFile: URL?
+    public var readinessTimeout: Duration
+    /// Restarts after a crash before the supervisor gives up.
+    public var maxRestarts: Int
+
+    public init(binary: URL, model: URL, port: Int = 0, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                contextSize: Int = 4096, logFile: URL? = nil, readinessTimeout: Duration = .seconds(90),
+                maxRestarts: Int = 3) {
+        self.binary = binary
+        self.model = model
+        self.port = port
+        self.threads = max(1, min(threads, ProcessInfo.processInfo.activeProcessorCount))
+        self.contextSize = contextSize
+        self.logFile = logFile
+        self.readinessTimeout = readinessTimeout
+        self.maxRestarts = maxRestarts
+    }
+
+    /// The binary and GGUF installed by `scripts/setup.sh` under `<root>/.venv`, or `LOCALTRIAGE_LLAMA_SERVER`
+    /// and `LOCALTRIAGE_LLM_GGUF`.
+    public static func installed(root: URL) throws -> LlamaServerOptions {
+        let env = ProcessInfo.processInfo.environment
+        let binary = env["LOCALTRIAGE_LLAMA_SERVER"].map { URL(fileURLWithPath: $0) }
+            ?? root.appendingPathComponent(".venv/bin/llama-server")
+        let model = env["LOCALTRIAGE_LLM_GGUF"].map { URL(fileURLWithPath: $0) }
+            ?? root.appendingPathComponent(".venv/share/localtriage/gemma-3-270m-q4_k_m.gguf")
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+            throw LLMError.unavailable("no llama-server at \(binary.path): run `make setup` (or set LOCALTRIAGE_LLAMA_SERVER)")
+        }
+        guard FileManager.default.fileExists(atPath: model.path) else {
+            throw LLMError.unavailable("no model at \(model.path): run `make setup` (or set LOCALTRIAGE_LLM_GGUF)")
+        }
+        return LlamaServerOptions(binary: binary, model: model)
+    }
+}
+
+/// Starts `llama-server` on loopback with the Gemma 3 270M base model (`--no-jinja --chat-template gemma`),
+/// waits until it is ready, restarts it when it crashes, and stops it on `stop()`.
+public actor LlamaServer {
+    public nonisolated let options: LlamaServerOptions
+    /// The model name clients send and drafts record.
+    public nonisolated let modelName: String
+    private var process: Process?
+    private var port: Int
+    private var stopping = false
+    private var restarts = 0
+    private let http = HTTPClient.modelServers
+
+    public init(options: LlamaServerOptions) {
+        self.options = options
+        self.port = options.port
+        self.modelName = options.model.deletingPathExtension().lastPathComponent
+    }
+
+    /// The OpenAI-compatible API root, such as `http://127.0.0.1:41234/v1`.
+    public var baseURL: URL { URL(string: "http://127.0.0.1:\(port)/v1")! }
+
+    /// How many times the server was restarted after a crash.
+    public var restartCount: Int { restarts }
+
+    /// Launches the server and returns once it answers `/health` with 200.
+    @discardableResult
+    public func start() async throws -> URL {
+        stopping = false
+        if port == 0 { port = try Self.freePort() }
+        try launch()
+        try await waitUntilReady()
+        return baseURL
+    }
+
+    /// True when `/health` answers 200 (the model is loaded).
+    public func isReady() async -> Bool {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/health")
+        request.method = .GET
+        guard let response = try? await http.execute(request, timeout: .seconds(2)) else { return false }
+        _ = try? await response.body.collect(upTo: 64 * 1024)
+        return response.status == .ok
+    }
+
+    /// The running server's process id (nil when stopped).
+    public var processID: Int32? { process.map(\.processIdentifier) }
+
+    /// Stops the server: SIGTERM, then SIGKILL after five seconds.
+    public func stop() async {
+        stopping = true
+        guard let process, process.isRunning else { self.process = nil; return }
+        process.terminate()
+        for _ in 0..<50 where process.isRunning { try? await Task.sleep(for: .milliseconds(100)) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        self.process = nil
+    }
+
+    private func launch() throws {
+        let process = Process()
+        process.executableURL = options.binary
+        process.arguments = [
+            "--model", options.model.path, "--host", "127.0.0.1", "--port", String(port),
+            "--threads", String(options.threads), "--ctx-size", String(options.contextSize), "--parallel", "1",
+            "--no-jinja", "--chat-template", "gemma", "--no-webui",
+        ]
+        var environment = ProcessInfo.processInfo.environment
+        environment["OMP_WAIT_POLICY"] = "PASSIVE"
+        process.environment = environment
+        if let logFile = options.logFile {
+            try FileManager.default.createDirectory(at: logFile.deletingLastPathComponent(), withIntermediateDirectories: true)
+            if !FileManager.default.fileExists(atPath: logFile.path) {
+                _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
+            }
+            let handle = try FileHandle(forWritingTo: logFile)
+            handle.seekToEndOfFile()
+            process.standardOutput = handle
+            process.standardError = handle
+        } else {
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+        }
+        process.standardInput = FileHandle.nullDevice
+        process.terminationHandler = { [weak self] ended in
+            let status = ended.terminationStatus
+            Task { await self?.exited(status: status, pid: ended.processIdentifier) }
+        }
+        try process.run()
+        self.process = process
+    }
+
+    private func waitUntilReady() async throws {
+        let deadline = ContinuousClock.now + options.readinessTimeout
+        while ContinuousClock.now < deadline {
+            if await isReady() { return }
+            guard let process, process.isRunning else {
+                throw LLMError.unavailable("llama-server exited while starting (see \(options.logFile?.path ?? "its log"))")
+            }
+            try await Task.sleep(for: .milliseconds(150))
+        }
+        await stop()
+        throw LLMError.timedOut("llama-server was not ready within \(options.readinessTimeout)")
+    }
+
+    /// Restarts a server that ended on its own, up to `maxRestarts` times.
+    private func exited(status: Int32, pid: Int32) async {
+        guard !stopping, process?.processIdentifier == pid else { return }
+        process = nil
+        guard restarts < options.maxRestarts else { return }
+        restarts += 1
+        do {
+            try launch()
+            try await waitUntilReady()
+        } catch {
+            process = nil
+        }
+    }
+
+    /// A loopback port no one listens on right now.
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw LLMError.unavailable("no socket for a free port") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+            }
+        }
+        guard bound else { throw LLMError.unavailable("could not find a free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}

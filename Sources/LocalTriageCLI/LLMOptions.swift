@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import LLM
+
+/// Which chat model drafts: a configured OpenAI-compatible endpoint, or the embedded llama-server started and
+/// supervised for the command's lifetime.
+struct LLMOptions: ParsableArguments {
+    @Option(help: "OpenAI-compatible API root, e.g. http://127.0.0.1:11434/v1 (env LOCALTRIAGE_LLM_ENDPOINT). Default: start the embedded llama-server.")
+    var llmEndpoint: String?
+    @Option(help: "Model name sent to the endpoint (env LOCALTRIAGE_LLM_MODEL).") var llmModel: String?
+    @Option(help: "A private-network host (10/8, 172.16/12, 192.168/16) the endpoint may be on; repeatable.")
+    var allowLlmHost: [String] = []
+    @Flag(help: "Allow an endpoint that is not on this machine or a named private host (ticket text leaves the machine).")
+    var allowRemoteLlm = false
+    @Option(help: "Seconds to wait for the model's first token before falling back.") var firstTokenTimeout = 20.0
+    @Option(help: "Seconds the model may take for a whole draft.") var llmTimeout = 120.0
+    @Option(help: "Threads for the embedded llama-server (at most the cores).")
+    var llmThreads = ProcessInfo.processInfo.activeProcessorCount
+    @Flag(help: "Use no model: extractive drafts only.") var noLlm = false
+
+    /// The chat model, and what to call when done (stops a server this command started).
+    func start(home: URL) async throws -> (model: (any ChatModel)?, stop: @Sendable () async -> Void) {
+        if noLlm { return (nil, {}) }
+        let env = ProcessInfo.processInfo.environment
+        let egress = EgressPolicy(allowedPrivateHosts: Set(allowLlmHost.map { $0.lowercased() }), allowRemote: allowRemoteLlm)
+        func configuration(_ url: URL, model: String, grammar: Bool) -> LLMConfiguration {
+            LLMConfiguration(baseURL: url, model: model, apiKey: env["LOCALTRIAGE_LLM_API_KEY"],
+                             firstTokenTimeout: .milliseconds(Int(firstTokenTimeout * 1000)),
+                             totalTimeout: .milliseconds(Int(llmTimeout * 1000)), sendsGrammar: grammar, egress: egress)
+        }
+        if let endpoint = llmEndpoint ?? env["LOCALTRIAGE_LLM_ENDPOINT"] {
+            guard let url = URL(string: endpoint) else { throw ValidationError("--llm-endpoint is not a URL") }
+            let model = llmModel ?? env["LOCALTRIAGE_LLM_MODEL"] ?? "local"
+            return (try OpenAICompatibleClient(configuration(url, model: model, grammar: false)), {})
+        }
+        var options = try LlamaServerOptions.installed(root: Self.checkoutRoot())
+        options.threads = max(1, min(llmThreads, ProcessInfo.processInfo.activeProcessorCount))
+        options.logFile = home.appendingPathComponent("logs/llama-server.log")
+        let server = LlamaServer(options: options)
+        Report.note("starting llama-server (\(options.model.lastPathComponent), \(options.threads) threads)…")
+        let url = try await server.start()
+        StopOnSignal.install { await server.stop() }
+        return (try OpenAICompatibleClient(configuration(url, model: server.modelName, grammar: true)), { await server.stop() })
+    }
+
+    /// The folder holding `.venv`: the current one, or the checkout this binary was built in.
+    static func checkoutRoot() -> URL {
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        if FileManager.default.fileExists(atPath: cwd.appendingPathComponent(".venv/bin/llama-server").path) { return cwd }
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<6 {
+            if FileManager.default.fileExists(atPath: folder.appendingPathComponent(".venv/bin/llama-server").path) { return folder }
+            folder.deleteLastPathComponent()
+        }
+        return cwd
+    }
+}
+
+/// Stops the supervised model server when the command is interrupted (Ctrl-C, SIGTERM), then exits.
+enum StopOnSignal {
+    nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
+
+    static func install(_ stop: @escaping @Sendable () async -> Void) {
+        for signo in [SIGINT, SIGTERM] {
+            signal(signo, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signo, queue: .global())
+            source.setEventHandler {
+                Task {
+                    await stop()
+                    exit(128 + signo)
+                }
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+@testable import LLM
+import TestSupport
+import Testing
+
+@Suite struct ClientFaultTests {
+    @Test func aHungServerTimesOutAtTheFirstTokenDeadline() async throws {
+        let hung = try await SilentServer()
+        let client = try OpenAICompatibleClient(LLMConfiguration(
+            baseURL: URL(string: "http://127.0.0.1:\(hung.port)/v1")!, model: "m",
+            firstTokenTimeout: .milliseconds(500), totalTimeout: .seconds(5)))
+        let started = ContinuousClock.now
+        await #expect(throws: LLMError.timedOut("no first token within 0.5 seconds")) {
+            try await client.complete(ChatRequest(messages: [ChatMessage(.user, "hi")]))
+        }
+        #expect(ContinuousClock.now - started < .seconds(3))
+        try await hung.close()
+    }
+
+    @Test func aServerThatIsDownIsRetriedThenReportedUnavailable() async throws {
+        let port = try LlamaServer.freePort()
+        let client = try OpenAICompatibleClient(LLMConfiguration(
+            baseURL: URL(string: "http://127.0.0.1:\(port)/v1")!, model: "m", maxRetries: 2))
+        let started = ContinuousClock.now
+        await #expect {
+            try await client.complete(ChatRequest(messages: [ChatMessage(.user, "hi")]))
+        } throws: { error in
+            guard case .unavailable = error as? LLMError else { return false }
+            return true
+        }
+        // Two retries with 400 and 800 ms back-off.
+        #expect(ContinuousClock.now - started >= .milliseconds(1_100))
+    }
+
+    @Test func cancellingTheConsumerCancelsTheRequest() async throws {
+        let hung = try await SilentServer()
+        let client = try OpenAICompatibleClient(LLMConfiguration(
+            baseURL: URL(string: "http://127.0.0.1:\(hung.port)/v1")!, model: "m", firstTokenTimeout: .seconds(30)))
+        let task = Task { try await client.complete(ChatRequest(messages: [ChatMessage(.user, "hi")])) }
+        try await Task.sleep(for: .milliseconds(200))
+        let started = ContinuousClock.now
+        task.cancel()
+        await #expect(throws: (any Error).self) { try await task.value }
+        #expect(ContinuousClock.now - started < .seconds(2))
+        try await hung.close()
+    }
+}
+
+/// The real llama-server with the real Gemma 3 270M model.
+@Suite(.serialized, .enabled(if: TestSupport.llamaServerInstalled, "llama-server or the GGUF is not installed: run make setup"))
+struct LlamaServerTests {
+    @Test func startsStreamsRestartsAfterACrashAndStops() async throws {
+        let log = try TestSupport.temporaryDirectory("llama").appendingPathComponent("llama-server.log")
+        var options = try LlamaServerOptions.installed(root: TestSupport.repositoryRoot)
+        options.logFile = log
+        let server = LlamaServer(options: options)
+        let url = try await server.start()
+        #expect(await server.isReady())
+        let client = try OpenAICompatibleClient(LLMConfiguration(baseURL: url, model: server.modelName, sendsGrammar: true))
+
+        var pieces: [String] = []
+        let request = ChatRequest(messages: [ChatMessage(.user, "Write one short sentence about tea.")], maxTokens: 40,
+                                  grammar: #"root ::= [a-z ]{1,30} "[" ( "1" | "2" ) "]""#)
+        for try await piece in client.stream(request) { pieces.append(piece) }
+        #expect(pieces.count > 1, "the answer arrives in several pieces")
+        let text = pieces.joined()
+        #expect(text.range(of: #"^[a-z ]+\[[12]\]$"#, options: .regularExpression) != nil, "the grammar holds: \(text)")
+
+        // A crash (SIGKILL) is followed by a restart on the same port.
+        let pid = try #require(await server.processID)
+        kill(pid, SIGKILL)
+        var restarted = false
+        for _ in 0..<300 where !restarted {
+            try await Task.sleep(for: .milliseconds(100))
+            let count = await server.restartCount
+            let ready = await server.isReady()
+            restarted = count == 1 && ready
+        }
+        #expect(restarted)
+        #expect(try await client.complete(ChatRequest(messages: [ChatMessage(.user, "Say hi.")], maxTokens: 4)).isEmpty == false)
+
+        await server.stop()
+        #expect(await server.isReady() == false)
+        #expect(await server.processID == nil)
+    }
+}
