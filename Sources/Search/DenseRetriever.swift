@@ -20,7 +20,7 @@ public struct EmbeddingIndexer: Sendable {
         while true {
             let pending = try await store.itemsNeedingEmbedding(kind, model: embedder.modelName, limit: batchSize)
             guard !pending.isEmpty else { return done }
-            let vectors = try embedder.embed(pending.map(\.text))
+            let vectors = try await embedder.embedOffPool(pending.map(\.text))
             try await store.saveEmbeddings(kind, zip(pending, vectors).map { ($0.id, $1) }, model: embedder.modelName)
             done += pending.count
             progress?(done)

@@ -8,12 +8,11 @@ import Testing
         let hung = try await SilentServer()
         let client = try OpenAICompatibleClient(LLMConfiguration(
             baseURL: URL(string: "http://127.0.0.1:\(hung.port)/v1")!, model: "m",
-            firstTokenTimeout: .milliseconds(500), totalTimeout: .seconds(5)))
-        let started = ContinuousClock.now
+            firstTokenTimeout: .milliseconds(500), totalTimeout: .seconds(600)))
+        // The message names the deadline that fired: the first-token one, long before the total one.
         await #expect(throws: LLMError.timedOut("no first token within 0.5 seconds")) {
             try await client.complete(ChatRequest(messages: [ChatMessage(.user, "hi")]))
         }
-        #expect(ContinuousClock.now - started < .seconds(3))
         try await hung.close()
     }
 
@@ -35,13 +34,13 @@ import Testing
     @Test func cancellingTheConsumerCancelsTheRequest() async throws {
         let hung = try await SilentServer()
         let client = try OpenAICompatibleClient(LLMConfiguration(
-            baseURL: URL(string: "http://127.0.0.1:\(hung.port)/v1")!, model: "m", firstTokenTimeout: .seconds(30)))
+            baseURL: URL(string: "http://127.0.0.1:\(hung.port)/v1")!, model: "m",
+            firstTokenTimeout: .seconds(600), totalTimeout: .seconds(600)))
         let task = Task { try await client.complete(ChatRequest(messages: [ChatMessage(.user, "hi")])) }
         try await Task.sleep(for: .milliseconds(200))
-        let started = ContinuousClock.now
         task.cancel()
-        await #expect(throws: (any Error).self) { try await task.value }
-        #expect(ContinuousClock.now - started < .seconds(2))
+        // With both deadlines ten minutes away, only the cancellation can end the call.
+        await #expect(throws: CancellationError.self) { try await task.value }
         try await hung.close()
     }
 }
