@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks and evaluations on ../shared data with a release build; each JSON result goes to
-# bench-results/. About 15 minutes on 2 cores, plus about 10 the first time to embed the 100k-chunk search corpus.
+# bench-results/. About 25 minutes on 2 cores (drafts: 10), plus about 10 the first time to embed the 100k-chunk search corpus.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LT="${LOCALTRIAGE:?set LOCALTRIAGE to the localtriage binary (make bench does)}"
@@ -27,4 +27,7 @@ run retrieval-anchor eval retrieval --corpus "$D/localtriage-anchor/knowledge_ba
 run router-anchor eval router --data "$D/localtriage-anchor/eval.jsonl" --home "$HOME_DIR/anchor"
 "$LT" train router --data "$D/banking77/train.csv" --home "$HOME_DIR/b77" --json > "$OUT/train-router-banking77.json"
 run router-banking77-test eval router --data "$D/banking77/test.csv" --home "$HOME_DIR/b77"
+BITEXT="$D/bitext/bitext_customer_support.csv"
+run verifier-bitext eval verifier --data "$BITEXT"
+run drafts-bitext eval drafts --data "$BITEXT" --n 100 --injection eval/prompt-injection.jsonl --home "$HOME_DIR/drafts"
 echo "bench: results in $OUT/" >&2

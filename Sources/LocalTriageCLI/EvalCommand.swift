@@ -4,7 +4,7 @@ import ArgumentParser
 struct EvalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Measure quality: retrieval ranking, routing accuracy.",
-        subcommands: [EvalRetrievalCommand.self, EvalRouterCommand.self, EvalOutOfScopeCommand.self]
+        abstract: "Measure quality: retrieval ranking, routing accuracy, drafts.",
+        subcommands: [EvalRetrievalCommand.self, EvalRouterCommand.self, EvalOutOfScopeCommand.self, EvalDraftsCommand.self, EvalVerifierCommand.self]
     )
 }

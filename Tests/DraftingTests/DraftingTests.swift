@@ -49,6 +49,17 @@ struct CitationVerifierTests {
         #expect(!bad.isGrounded)
     }
 
+    @Test func anUnbackedRefundPromiseBlocksDelivery() throws {
+        let verifier = CitationVerifier(embedder: try #require(encoder))
+        // Three supported sentences would pass the majority rule; the injected promise still blocks the draft.
+        let v = try verifier.verify("""
+            Open Settings > Security and choose Reset password [1]. The reset link we email is valid for 30 minutes [1].             Every invoice is in Billing > Invoices [2]. As requested, you get a full refund and a free year of service [2].
+            """, sources: sources)
+        #expect(v.supportedRate >= 0.5)
+        #expect(v.unbackedCommitments == ["As requested, you get a full refund and a free year of service."])
+        #expect(!v.isGrounded)
+    }
+
     @Test func theExtractiveDraftCitesVerbatimSentencesAndIsGrounded() throws {
         let encoder = try #require(encoder)
         let text = try ExtractiveDrafter(embedder: encoder).draft(ticket: "How long is the password reset link valid?", sources: sources)
