@@ -13,6 +13,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.60.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
     ],
     targets: [
         // Domain: value types, text normalisation, chunking, metrics. No I/O.
@@ -37,11 +40,19 @@ let package = Package(
         ]),
         // Drafting: prompts, citation parsing and verification, the extractive fallback, the draft pipeline.
         .target(name: "Drafting", dependencies: ["Domain", "Store", "Search", "LLM"]),
+        // Server: the HTTP API (Hummingbird), API keys and roles, health, readiness and Prometheus metrics.
+        .target(name: "Server", dependencies: [
+            "Domain", "Store", "Search", "Routing", "Drafting", "LLM",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], resources: [.copy("openapi.json")]),
         .executableTarget(
             name: "LocalTriageCLI",
             dependencies: [
-                "Domain", "Store", "Ingest", "Search", "Routing", "Embeddings", "LLM", "Drafting",
+                "Domain", "Store", "Ingest", "Search", "Routing", "Embeddings", "LLM", "Drafting", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         // Helpers shared by the test targets (temporary homes, locating ../shared data).
@@ -54,6 +65,10 @@ let package = Package(
         .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "TestSupport"]),
         .testTarget(name: "LLMTests", dependencies: ["LLM", "TestSupport"]),
         .testTarget(name: "DraftingTests", dependencies: ["Drafting", "LLM", "Search", "Store", "Ingest", "Embeddings", "TestSupport"]),
+        .testTarget(name: "ServerTests", dependencies: [
+            "Server", "Store", "Search", "Ingest", "Embeddings", "Drafting", "LLM", "Routing", "TestSupport",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "CLITests", dependencies: ["LocalTriageCLI", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

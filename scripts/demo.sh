@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Brings LocalTriage up on the demo data (a fictional product, Orbitask): ingests its knowledge base and
-# tickets into the embedded store and shows them searchable. Safe to run again: ingest is idempotent.
+# tickets into the embedded store, routes them, searches and drafts a cited reply with the local LLM. Safe to run again: ingest is idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LT="${LOCALTRIAGE:?set LOCALTRIAGE to the localtriage binary (make demo does)}"
@@ -36,4 +36,8 @@ done
 echo
 echo "== Similar resolved tickets, with the replies that solved them"
 "$LT" similar "our laptops stopped syncing since the latest desktop update" --k 2
-echo "Try: $LT search \"your question\"   (LOCALTRIAGE_HOME=$LOCALTRIAGE_HOME)"
+echo
+echo "== Draft a reply with the local LLM (llama-server starts, drafts, stops); every citation is checked"
+"$LT" draft --text "The desktop app stopped syncing after I updated it this morning. What should I do?"
+echo
+echo "Try: $LT search \"your question\"  or  $LT draft --text \"a ticket\"   (LOCALTRIAGE_HOME=$LOCALTRIAGE_HOME)"

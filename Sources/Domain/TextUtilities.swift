@@ -57,3 +57,8 @@ public struct Percentiles: Codable, Sendable, Equatable {
         max = sorted.last ?? 0
     }
 }
+
+extension Duration {
+    /// The duration in milliseconds, for timings and reports.
+    public var milliseconds: Double { Double(components.seconds) * 1_000 + Double(components.attoseconds) / 1e15 }
+}

@@ -22,3 +22,19 @@ public enum DraftMetrics {
         text.lowercased().split { !$0.isLetter && !$0.isNumber }
     }
 }
+
+extension DraftMetrics {
+    /// Word-level Levenshtein distance between a draft and the reply an agent sent, divided by the longer one's
+    /// word count: 0 when sent unchanged, 1 when nothing was kept.
+    public static func editDistance(_ draft: String, _ final: String) -> Double {
+        let a = words(draft), b = words(final)
+        guard max(a.count, b.count) > 0 else { return 0 }
+        var previous = Array(0...b.count)
+        for (i, x) in a.enumerated() {
+            var current = [i + 1]
+            for (j, y) in b.enumerated() { current.append(min(previous[j + 1] + 1, current[j] + 1, previous[j] + (x == y ? 0 : 1))) }
+            previous = current
+        }
+        return Double(previous[b.count]) / Double(max(a.count, b.count))
+    }
+}

@@ -169,6 +169,3 @@ public struct DraftingPipeline: Sendable {
     }
 }
 
-extension Duration {
-    var milliseconds: Double { Double(components.seconds) * 1_000 + Double(components.attoseconds) / 1e15 }
-}

@@ -46,6 +46,15 @@ public struct OpenAICompatibleClient: ChatModel {
         self.http = httpClient
     }
 
+    /// Whether the endpoint answers `GET /models` (readiness of a model server this process does not run).
+    public func isReachable() async -> Bool {
+        var request = HTTPClientRequest(url: configuration.baseURL.appendingPathComponent("models").absoluteString)
+        if let key = configuration.apiKey { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
+        guard let response = try? await http.execute(request, timeout: .seconds(2)) else { return false }
+        _ = try? await response.body.collect(upTo: 1 << 20)
+        return response.status == .ok
+    }
+
     public func stream(_ request: ChatRequest) -> AsyncThrowingStream<String, Error> {
         let (stream, continuation) = AsyncThrowingStream<String, Error>.makeStream()
         let task = Task {

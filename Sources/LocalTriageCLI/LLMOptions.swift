@@ -18,9 +18,16 @@ struct LLMOptions: ParsableArguments {
     var llmThreads = ProcessInfo.processInfo.activeProcessorCount
     @Flag(help: "Use no model: extractive drafts only.") var noLlm = false
 
-    /// The chat model, and what to call when done (stops a server this command started).
+    /// The chat model, and what to call when done (stops a server this command started, also on Ctrl-C).
     func start(home: URL) async throws -> (model: (any ChatModel)?, stop: @Sendable () async -> Void) {
-        if noLlm { return (nil, {}) }
+        let started = try await launch(home: home)
+        if let server = started.server { StopOnSignal.install { await server.stop() } }
+        return (started.model, { await started.server?.stop() })
+    }
+
+    /// The chat model and, when this command started one, the supervised llama-server (its owner stops it).
+    func launch(home: URL) async throws -> (model: (any ChatModel)?, server: LlamaServer?) {
+        if noLlm { return (nil, nil) }
         let env = ProcessInfo.processInfo.environment
         let egress = EgressPolicy(allowedPrivateHosts: Set(allowLlmHost.map { $0.lowercased() }), allowRemote: allowRemoteLlm)
         func configuration(_ url: URL, model: String, grammar: Bool) -> LLMConfiguration {
@@ -31,7 +38,7 @@ struct LLMOptions: ParsableArguments {
         if let endpoint = llmEndpoint ?? env["LOCALTRIAGE_LLM_ENDPOINT"] {
             guard let url = URL(string: endpoint) else { throw ValidationError("--llm-endpoint is not a URL") }
             let model = llmModel ?? env["LOCALTRIAGE_LLM_MODEL"] ?? "local"
-            return (try OpenAICompatibleClient(configuration(url, model: model, grammar: false)), {})
+            return (try OpenAICompatibleClient(configuration(url, model: model, grammar: false)), nil)
         }
         var options = try LlamaServerOptions.installed(root: Self.checkoutRoot())
         options.threads = max(1, min(llmThreads, ProcessInfo.processInfo.activeProcessorCount))
@@ -39,8 +46,7 @@ struct LLMOptions: ParsableArguments {
         let server = LlamaServer(options: options)
         Report.note("starting llama-server (\(options.model.lastPathComponent), \(options.threads) threads)…")
         let url = try await server.start()
-        StopOnSignal.install { await server.stop() }
-        return (try OpenAICompatibleClient(configuration(url, model: server.modelName, grammar: true)), { await server.stop() })
+        return (try OpenAICompatibleClient(configuration(url, model: server.modelName, grammar: true)), server)
     }
 
     /// The folder holding `.venv`: the current one, or the checkout this binary was built in.

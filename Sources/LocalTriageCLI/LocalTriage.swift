@@ -12,6 +12,8 @@ struct LocalTriage: AsyncParsableCommand {
             SearchCommand.self,
             SimilarCommand.self,
             DraftCommand.self,
+            ServeCommand.self,
+            KeysCommand.self,
             EvalCommand.self,
             TrainCommand.self,
             TriageCommand.self,

@@ -188,6 +188,41 @@ enum SQLiteSchema {
                 CREATE INDEX drafts_ticket ON drafts(ticket_external_id, created_at);
                 """)
         }
+        migrator.registerMigration("v6-keys-feedback-corrections") { db in
+            try db.execute(sql: """
+                CREATE TABLE api_keys (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    role TEXT NOT NULL CHECK (role IN ('agent', 'lead', 'admin')),
+                    secret_hash TEXT NOT NULL UNIQUE,
+                    created_at DATETIME NOT NULL,
+                    revoked_at DATETIME
+                );
+                CREATE TABLE draft_feedback (
+                    id INTEGER PRIMARY KEY,
+                    draft_id TEXT NOT NULL REFERENCES drafts(id),
+                    verdict TEXT NOT NULL CHECK (verdict IN ('accepted', 'edited', 'rejected')),
+                    final_text TEXT,
+                    reason TEXT,
+                    edit_distance REAL,
+                    actor TEXT NOT NULL,
+                    at DATETIME NOT NULL
+                );
+                CREATE INDEX draft_feedback_draft ON draft_feedback(draft_id);
+                CREATE TABLE route_corrections (
+                    id INTEGER PRIMARY KEY,
+                    ticket_id INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+                    category TEXT,
+                    priority TEXT,
+                    predicted_category TEXT,
+                    predicted_priority TEXT,
+                    model_version TEXT,
+                    actor TEXT NOT NULL,
+                    at DATETIME NOT NULL
+                );
+                CREATE INDEX route_corrections_ticket ON route_corrections(ticket_id);
+                """)
+        }
         return migrator
     }
 }

@@ -4,7 +4,7 @@ import GRDB
 
 /// The embedded store: one SQLite file (WAL mode, FTS5) through GRDB.
 public final class SQLiteStore: TriageStore {
-    private let pool: DatabasePool
+    let pool: DatabasePool
 
     /// Opens (creating if needed) the database at `path` and applies pending migrations.
     public init(path: String) throws {
@@ -98,7 +98,7 @@ public final class SQLiteStore: TriageStore {
         }
     }
 
-    private static func upsert(_ ticket: Ticket, db: Database, now: Date) throws -> UpsertOutcome {
+    static func upsert(_ ticket: Ticket, db: Database, now: Date) throws -> UpsertOutcome {
         let hash = ticket.contentHash
         let existing = try String.fetchOne(
             db.cachedStatement(sql: "SELECT content_hash FROM tickets WHERE external_id = ?"),
@@ -420,7 +420,7 @@ public final class SQLiteStore: TriageStore {
         }
     }
 
-    private static func insertAudit(_ event: AuditEvent, db: Database) throws {
+    static func insertAudit(_ event: AuditEvent, db: Database) throws {
         try db.execute(sql: "INSERT INTO audit_log (at, actor, action, target, details) VALUES (?, ?, ?, ?, ?)",
                        arguments: [event.at, event.actor, event.action, event.target, event.details])
     }
@@ -444,7 +444,7 @@ public final class SQLiteStore: TriageStore {
             startedAt: row["started_at"], finishedAt: row["finished_at"])
     }
 
-    private static func ticket(_ row: Row) throws -> Ticket {
+    static func ticket(_ row: Row) throws -> Ticket {
         let extra: String = row["extra"]
         return Ticket(
             externalID: row["external_id"], subject: row["subject"], body: row["body"], customer: row["customer"],
@@ -474,7 +474,7 @@ public final class SQLiteStore: TriageStore {
     }
 }
 
-private enum UpsertOutcome { case stored, updated, unchanged }
+enum UpsertOutcome { case stored, updated, unchanged }
 
 extension IngestCounts {
     fileprivate mutating func add(_ outcome: UpsertOutcome) {

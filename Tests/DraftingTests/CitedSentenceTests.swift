@@ -37,6 +37,13 @@ import Testing
         #expect(DraftMetrics.rougeL("a b c", "x y z") == 0)
         #expect(DraftMetrics.rougeL("", "x") == 0)
     }
+
+    @Test func editDistanceByHand() {
+        // One substitution and one insertion over the longer reply's 5 words.
+        #expect(DraftMetrics.editDistance("open the settings page", "Open the security settings tab") == 2.0 / 5.0)
+        #expect(DraftMetrics.editDistance("same words", "Same words") == 0)
+        #expect(DraftMetrics.editDistance("", "all new") == 1)
+    }
 }
 
 @Suite struct DraftPromptTests {

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import LLM
+import Logging
+import Search
+import Server
+import Store
+
+/// `localtriage serve`: the HTTP API on the embedded default (SQLite, in-process embeddings, supervised llama-server).
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the HTTP API (docs at /docs) with the embedded store, encoder and a supervised llama-server.",
+        discussion: """
+            Listens on 127.0.0.1 by default. Every route except /healthz needs an API key: create one with \
+            `localtriage keys create --name NAME --role agent|lead|admin`. Missing embeddings are computed before \
+            the server listens. SIGINT/SIGTERM stop it gracefully, and the llama-server with it.
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var llm: LLMOptions
+    @Option(help: "Address to listen on (loopback by default; anything else exposes the API to the network).") var host = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port = 8080
+    @Option(help: "Folder of the all-MiniLM-L6-v2 files (default: found in .venv).") var model: String?
+
+    func run() async throws {
+        let home = try global.homeDirectory()
+        let store = try SQLiteStore(home: home)
+        let encoder = try EncoderLoader.load(explicit: model)
+        for kind in EmbeddedKind.allCases {
+            let done = try await EmbeddingIndexer(store: store, embedder: encoder).indexMissing(kind)
+            if done > 0 { Report.note("embedded \(done) \(kind.rawValue)s") }
+        }
+        let (chat, server) = try await llm.launch(home: home)
+        let modelReady: @Sendable () async -> Bool = {
+            if let server { return await server.isReady() }
+            return await (chat as? OpenAICompatibleClient)?.isReachable() ?? false
+        }
+        let services = try await ServerServices.build(store: store, embedder: encoder, model: chat, home: home, modelReady: modelReady)
+        await services.drafting.warmUp()
+        var logger = Logger(label: "localtriage")
+        logger.logLevel = .info
+        let app = buildApplication(services, configuration: ServerConfiguration(host: host, port: port),
+                                   lifecycle: server.map { [ManagedModelServer(server: $0)] } ?? [], logger: logger)
+        Report.note("LocalTriage API on http://\(host):\(port)  (docs: /docs, health: /healthz)")
+        try await app.runService()
+    }
+}

@@ -1,0 +1,39 @@
+import Hummingbird
+import Store
+
+/// Authenticates every request it guards: `Authorization: Bearer <key>` (or the web UI's `lt_key` cookie).
+/// No key or an unknown or revoked key: 401.
+struct APIKeyMiddleware: RouterMiddleware {
+    let store: any WorkflowStore
+
+    func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
+        var secret: String?
+        if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
+            secret = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        } else if let cookie = request.cookies["lt_key"]?.value {
+            secret = cookie
+        }
+        guard let secret, !secret.isEmpty else {
+            throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer"], message: "an API key is required: Authorization: Bearer <key>")
+        }
+        guard let key = try await store.apiKey(secretHash: APIKeys.hash(secret)) else {
+            throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer"], message: "unknown or revoked API key")
+        }
+        var context = context
+        context.identity = key
+        context.logger[metadataKey: "key"] = .string(key.id)
+        return try await next(request, context)
+    }
+}
+
+/// Lets a request through only when its key has at least `role`: 403 otherwise.
+struct RequireRole: RouterMiddleware {
+    let role: Role
+
+    func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
+        guard let identity = context.identity, identity.role >= role else {
+            throw HTTPError(.forbidden, message: "this needs the \(role.rawValue) role")
+        }
+        return try await next(request, context)
+    }
+}

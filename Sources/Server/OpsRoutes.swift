@@ -1,0 +1,41 @@
+import Foundation
+import Hummingbird
+import Store
+
+struct Readiness: ResponseEncodable {
+    var ready: Bool
+    var store: String
+    var model: String
+}
+
+/// /healthz (the process answers: no key), /readyz (store and model server really answer), /metrics
+/// (Prometheus), and the OpenAPI document with its docs page.
+struct OpsRoutes {
+    let services: ServerServices
+
+    func addPublic(to routes: RouteRegistrar) {
+        routes.on(.get, "/healthz") { _, _ in ["status": "ok"] }
+    }
+
+    func add(to routes: RouteRegistrar) {
+        routes.on(.get, "/readyz") { _, _ in
+            var storeState = "ok"
+            do { try await services.storeReady() } catch { storeState = "unreachable: \(error)" }
+            // No model configured is a choice (extractive drafts), not an outage.
+            let modelState = services.drafting.model == nil ? "disabled" : await services.modelReady() ? "ok" : "unreachable"
+            let readiness = Readiness(ready: storeState == "ok" && modelState != "unreachable", store: storeState, model: modelState)
+            return EditedResponse(status: readiness.ready ? .ok : .serviceUnavailable, response: readiness)
+        }
+        routes.on(.get, "/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                     body: ResponseBody(byteBuffer: ByteBuffer(string: services.metrics.render())))
+        }
+        routes.on(.get, "/openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: try OpenAPIDocument.data())))
+        }
+        routes.on(.get, "/docs") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                     body: ResponseBody(byteBuffer: ByteBuffer(string: try OpenAPIDocument.html())))
+        }
+    }
+}

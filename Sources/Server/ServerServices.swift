@@ -1,0 +1,81 @@
+import Domain
+import Drafting
+import Foundation
+import LLM
+import Routing
+import Search
+import Store
+
+/// The store the server needs: ingest and search, plus keys, feedback and corrections.
+public typealias ServerStore = TriageStore & WorkflowStore
+
+/// Everything the API's handlers use, built once at start.
+public struct ServerServices: Sendable {
+    public var store: any ServerStore
+    public var embedder: any TextEmbedder
+    /// Retrievers by mode: `hybrid`, `bm25`, `dense`.
+    public var retrievers: [String: any Retriever]
+    public var similar: SimilarTickets
+    public var drafting: DraftingPipeline
+    public var routers: RouterProvider
+    /// Whether the model server answers (the supervised llama-server's health, or the endpoint's).
+    public var modelReady: @Sendable () async -> Bool
+    /// Throws when the store does not answer a query.
+    public var storeReady: @Sendable () async throws -> Void
+    public var metrics: ServerMetrics
+
+    public init(store: any ServerStore, embedder: any TextEmbedder, retrievers: [String: any Retriever],
+                similar: SimilarTickets, drafting: DraftingPipeline, routers: RouterProvider,
+                modelReady: @escaping @Sendable () async -> Bool, metrics: ServerMetrics = ServerMetrics()) {
+        self.store = store
+        self.embedder = embedder
+        self.retrievers = retrievers
+        self.similar = similar
+        self.drafting = drafting
+        self.routers = routers
+        self.modelReady = modelReady
+        self.storeReady = { try await store.ping() }
+        self.metrics = metrics
+    }
+
+    /// Builds the retrievers, similar-ticket index and draft pipeline over a store.
+    public static func build(store: any ServerStore, embedder: any TextEmbedder, model: (any ChatModel)?, home: URL,
+                             modelReady: @escaping @Sendable () async -> Bool) async throws -> ServerServices {
+        let keyword = try await MemoryKeywordRetriever(store: store)
+        let dense = try await DenseRetriever(store: store, embedder: embedder)
+        let hybrid = HybridRetriever(keyword: keyword, dense: dense, fusion: .convex(keywordWeight: 0.25))
+        let similar = try await SimilarTickets(store: store, embedder: embedder)
+        let drafting = DraftingPipeline(retriever: hybrid, similar: similar, embedder: embedder, model: model, store: store)
+        return ServerServices(store: store, embedder: embedder, retrievers: ["hybrid": hybrid, "bm25": keyword, "dense": dense],
+                              similar: similar, drafting: drafting, routers: RouterProvider(home: home), modelReady: modelReady)
+    }
+}
+
+/// The router that answers: the newest version under `<home>/models/router`, reloaded when a newer one appears
+/// (checked at most every two seconds), so a running server follows a retrain without a restart.
+public actor RouterProvider {
+    public let root: URL
+    private var loaded: (version: String, router: Routing.Router)?
+    private var checkedAt: ContinuousClock.Instant?
+
+    public init(home: URL) {
+        root = home.appendingPathComponent("models/router")
+    }
+
+    /// The current router and its version, or nil when none is trained.
+    public func current() throws -> (version: String, router: Routing.Router)? {
+        if let checkedAt, ContinuousClock.now - checkedAt < .seconds(2), let loaded { return loaded }
+        checkedAt = .now
+        guard let newest = versions().last else { loaded = nil; return nil }
+        if loaded?.version != newest {
+            let data = try Data(contentsOf: root.appendingPathComponent(newest).appendingPathComponent("router.json"))
+            loaded = (newest, try JSONDecoder().decode(Routing.Router.self, from: data))
+        }
+        return loaded
+    }
+
+    /// Every saved version, oldest first.
+    public func versions() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+    }
+}

@@ -1,0 +1,117 @@
+import Domain
+import Foundation
+import Hummingbird
+import Routing
+import Search
+import Store
+
+/// The router's decision with the model that made it.
+struct TriageResult: ResponseEncodable {
+    var modelVersion: String
+    var decision: RoutingDecision
+}
+
+struct TriageInput: Decodable {
+    var text: String?
+    var ticketID: String?
+}
+
+struct SearchResults: ResponseEncodable {
+    struct Hit: Encodable {
+        var articleID: String
+        var title: String
+        var heading: String
+        var text: String
+        var score: Double
+    }
+    var mode: String
+    var hits: [Hit]
+}
+
+struct SimilarResults: ResponseEncodable {
+    struct Hit: Encodable {
+        var ticket: Ticket
+        var score: Double
+    }
+    var hits: [Hit]
+}
+
+struct ModelList: ResponseEncodable {
+    struct Model: Encodable {
+        var kind: String
+        var version: String
+        var active: Bool
+    }
+    var models: [Model]
+}
+
+/// Triage (ad-hoc text or a stored ticket), search, similar tickets, and the models in use.
+struct TriageRoutes {
+    let services: ServerServices
+
+    /// Routes a text; for a stored ticket, records the prediction. nil when no router is trained yet.
+    func triage(_ text: String, storeFor ticketID: String?) async throws -> TriageResult? {
+        guard let (version, router) = try await services.routers.current() else { return nil }
+        let started = ContinuousClock.now
+        let embedding = router.usesEmbeddings ? try await services.embedder.embedOffPool([text]).first : nil
+        let decision = router.route(text, embedding: embedding)
+        services.metrics.stage("triage", milliseconds: (ContinuousClock.now - started).milliseconds)
+        if let ticketID {
+            let details = String(decoding: try JSONEncoder().encode(decision), as: UTF8.self)
+            try await services.store.savePredictions([StoredPrediction(
+                ticketExternalID: ticketID, modelVersion: version, category: decision.category, queue: decision.queue,
+                suggestedCategory: decision.suggestedCategory, confidence: decision.confidence, abstained: decision.abstained,
+                priority: decision.priority, details: details)])
+        }
+        return TriageResult(modelVersion: version, decision: decision)
+    }
+
+    func add(to routes: RouteRegistrar) {
+        routes.on(.post, "/triage") { request, context in
+            let input = try await request.decode(as: TriageInput.self, context: context)
+            let text: String
+            if let id = input.ticketID {
+                guard let ticket = try await services.store.ticket(externalID: id) else { throw HTTPError(.notFound, message: "no ticket \(id)") }
+                text = ticket.text
+            } else {
+                text = try Validate.text(input.text, "text or ticketID", max: 20_000)!
+            }
+            guard let result = try await triage(text, storeFor: input.ticketID) else {
+                throw HTTPError(.serviceUnavailable, message: "no router is trained yet: run localtriage train router")
+            }
+            return result
+        }
+        routes.on(.get, "/search") { request, _ in
+            let q = request.uri.queryParameters
+            let query = try Validate.text(q.get("q"), "q", max: 2_000)!
+            let mode = q.get("mode") ?? "hybrid"
+            guard let retriever = services.retrievers[mode] else {
+                throw HTTPError(.badRequest, message: "mode must be one of \(services.retrievers.keys.sorted().joined(separator: ", "))")
+            }
+            let k = try Validate.int(request, "k", default: 5, in: 1...50)
+            let started = ContinuousClock.now
+            let hits = try await retriever.search(query, k: k, filter: SearchFilter(category: q.get("category")))
+            services.metrics.stage("retrieval", milliseconds: (ContinuousClock.now - started).milliseconds)
+            return SearchResults(mode: mode, hits: hits.map {
+                .init(articleID: $0.articleID, title: $0.articleTitle, heading: $0.chunk.heading, text: $0.chunk.text, score: $0.score)
+            })
+        }
+        routes.on(.get, "/similar") { request, _ in
+            let query = try Validate.text(request.uri.queryParameters.get("q"), "q", max: 20_000)!
+            let k = try Validate.int(request, "k", default: 3, in: 1...20)
+            let hits = try await services.similar.similar(to: query, k: k)
+            return SimilarResults(hits: hits.map { .init(ticket: $0.ticket, score: $0.score) })
+        }
+        routes.on(.get, "/models") { _, _ in
+            let active = try await services.routers.current()?.version
+            let routers = await services.routers.versions().reversed().map {
+                ModelList.Model(kind: "router", version: $0, active: $0 == active)
+            }
+            return ModelList(models: routers + [
+                .init(kind: "embedding", version: services.embedder.modelName, active: true),
+                .init(kind: "llm", version: services.drafting.model?.modelName ?? "none", active: services.drafting.model != nil),
+            ])
+        }
+    }
+}
+

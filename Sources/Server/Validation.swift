@@ -1,0 +1,27 @@
+import Hummingbird
+
+/// Input checks that answer 400 with a message naming the field.
+enum Validate {
+    static func text(_ value: String?, _ field: String, max: Int, required: Bool = true) throws -> String? {
+        guard let value = value?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
+            if required { throw HTTPError(.badRequest, message: "\(field) is required") }
+            return nil
+        }
+        guard value.count <= max else { throw HTTPError(.badRequest, message: "\(field) is longer than \(max) characters") }
+        return value
+    }
+
+    static func int(_ request: Request, _ name: String, default value: Int, in range: ClosedRange<Int>) throws -> Int {
+        guard let raw = request.uri.queryParameters.get(name) else { return value }
+        guard let number = Int(raw), range.contains(number) else {
+            throw HTTPError(.badRequest, message: "\(name) must be an integer in \(range.lowerBound)...\(range.upperBound)")
+        }
+        return number
+    }
+
+    static func choice<T: RawRepresentable>(_ raw: String?, _ name: String, as type: T.Type) throws -> T? where T.RawValue == String {
+        guard let raw else { return nil }
+        guard let value = T(rawValue: raw) else { throw HTTPError(.badRequest, message: "\(name) has no value \(raw)") }
+        return value
+    }
+}

@@ -1,0 +1,160 @@
+import Domain
+import Foundation
+import GRDB
+
+extension SQLiteStore: WorkflowStore {
+    public func ping() async throws {
+        _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
+    public func createAPIKey(_ key: APIKey, secretHash: String, actor: String) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "INSERT INTO api_keys (id, name, role, secret_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [key.id, key.name, key.role.rawValue, secretHash, key.createdAt])
+            try Self.insertAudit(AuditEvent(actor: actor, action: "key.create", target: key.id,
+                                            details: "name \(key.name), role \(key.role.rawValue)"), db: db)
+        }
+    }
+
+    public func apiKey(secretHash: String) async throws -> APIKey? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM api_keys WHERE secret_hash = ? AND revoked_at IS NULL",
+                             arguments: [secretHash]).map(Self.key)
+        }
+    }
+
+    public func apiKeys() async throws -> [APIKey] {
+        try await pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM api_keys ORDER BY created_at").map(Self.key) }
+    }
+
+    public func revokeAPIKey(id: String, actor: String) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [Date(), id])
+            guard db.changesCount == 1 else { return false }
+            try Self.insertAudit(AuditEvent(actor: actor, action: "key.revoke", target: id), db: db)
+            return true
+        }
+    }
+
+    public func upsertTicket(_ ticket: Ticket, actor: String) async throws {
+        try await pool.write { db in
+            let outcome = try Self.upsert(ticket, db: db, now: Date())
+            if outcome != .unchanged {
+                try Self.insertAudit(AuditEvent(actor: actor, action: "ticket.\(outcome == .stored ? "create" : "update")",
+                                                target: ticket.externalID), db: db)
+            }
+        }
+    }
+
+    public func tickets(_ query: TicketQuery) async throws -> [TicketSummary] {
+        try await pool.read { db in
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            if let status = query.status { conditions.append("t.status = ?"); arguments += [status.rawValue] }
+            if let category = query.category { conditions.append("t.category = ?"); arguments += [category] }
+            if let priority = query.priority { conditions.append("t.priority = ?"); arguments += [priority.rawValue] }
+            arguments += [query.limit, query.offset]
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT t.*, p.model_version AS p_model, p.category AS p_category, p.queue AS p_queue,
+                       p.suggested_category AS p_suggested, p.confidence AS p_confidence, p.abstained AS p_abstained,
+                       p.priority AS p_priority, p.details AS p_details, p.created_at AS p_created_at
+                FROM tickets t
+                LEFT JOIN predictions p ON p.id = (SELECT MAX(id) FROM predictions WHERE ticket_id = t.id)
+                \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+                ORDER BY COALESCE(t.created_at, t.ingested_at) DESC, t.id DESC LIMIT ? OFFSET ?
+                """, arguments: arguments)
+            return try rows.map { row in
+                let ticket = try Self.ticket(row)
+                let prediction: StoredPrediction? = (row["p_model"] as String?).map { model in
+                    StoredPrediction(ticketExternalID: ticket.externalID, modelVersion: model, category: row["p_category"],
+                                     queue: row["p_queue"], suggestedCategory: row["p_suggested"], confidence: row["p_confidence"],
+                                     abstained: row["p_abstained"],
+                                     priority: (row["p_priority"] as String?).flatMap(Priority.init(rawValue:)),
+                                     details: row["p_details"], createdAt: row["p_created_at"])
+                }
+                return TicketSummary(ticket: ticket, prediction: prediction)
+            }
+        }
+    }
+
+    public func draft(id: String) async throws -> StoredDraft? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM drafts WHERE id = ?", arguments: [id]).map { row in
+                StoredDraft(id: row["id"], ticketExternalID: row["ticket_external_id"], kind: row["kind"], model: row["model"],
+                            promptVersion: row["prompt_version"], text: row["text"], grounded: row["grounded"],
+                            fallbackReason: row["fallback_reason"], details: row["details"], createdAt: row["created_at"])
+            }
+        }
+    }
+
+    public func saveFeedback(_ f: DraftFeedback) async throws {
+        try await pool.write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM drafts WHERE id = ?", arguments: [f.draftID]) != nil else {
+                throw StoreError("no draft \(f.draftID)")
+            }
+            try db.execute(sql: """
+                INSERT INTO draft_feedback (draft_id, verdict, final_text, reason, edit_distance, actor, at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [f.draftID, f.verdict.rawValue, f.finalText, f.reason, f.editDistance, f.actor, f.at])
+            try Self.insertAudit(AuditEvent(actor: f.actor, action: "draft.\(f.verdict.rawValue)", target: f.draftID,
+                                            details: f.reason ?? f.editDistance.map { "edit distance \($0)" } ?? ""), db: db)
+        }
+    }
+
+    public func saveCorrection(_ c: RouteCorrection) async throws {
+        try await pool.write { db in
+            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM tickets WHERE external_id = ?",
+                                              arguments: [c.ticketExternalID]) else {
+                throw StoreError("no ticket \(c.ticketExternalID)")
+            }
+            try db.execute(sql: """
+                INSERT INTO route_corrections (ticket_id, category, priority, predicted_category, predicted_priority,
+                                               model_version, actor, at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [id, c.category, c.priority?.rawValue, c.predictedCategory, c.predictedPriority?.rawValue,
+                                 c.modelVersion, c.actor, c.at])
+            try db.execute(sql: """
+                UPDATE tickets SET category = COALESCE(?, category), priority = COALESCE(?, priority), updated_at = ?
+                WHERE id = ?
+                """, arguments: [c.category, c.priority?.rawValue, c.at, id])
+            try Self.insertAudit(AuditEvent(
+                actor: c.actor, action: "route.correct", target: c.ticketExternalID,
+                details: "category \(c.predictedCategory ?? "–") → \(c.category ?? "unchanged"), "
+                    + "priority \(c.predictedPriority?.rawValue ?? "–") → \(c.priority?.rawValue ?? "unchanged")"), db: db)
+        }
+    }
+
+    public func analytics(days: Int) async throws -> WorkflowAnalytics {
+        try await pool.read { db in
+            func counts(_ sql: String, _ arguments: StatementArguments = []) throws -> [WorkflowAnalytics.Count] {
+                try Row.fetchAll(db, sql: sql, arguments: arguments).map { .init(key: $0[0] ?? "none", count: $0[1]) }
+            }
+            let since = Date().addingTimeInterval(-Double(days) * 86_400)
+            let routed = try Row.fetchOne(db, sql: """
+                SELECT COUNT(*), COALESCE(SUM(category IS predicted_category OR category IS NULL), 0)
+                FROM route_corrections WHERE predicted_category IS NOT NULL
+                """)!
+            let drafts = try Row.fetchOne(db, sql: "SELECT COUNT(*), COALESCE(SUM(kind = 'extractive'), 0) FROM drafts")!
+            return WorkflowAnalytics(
+                ticketsByDay: try counts("""
+                    SELECT date(COALESCE(created_at, ingested_at)) AS day, COUNT(*) FROM tickets
+                    WHERE COALESCE(created_at, ingested_at) >= ? GROUP BY day ORDER BY day
+                    """, [since]),
+                ticketsByCategory: try counts("SELECT category, COUNT(*) FROM tickets GROUP BY category ORDER BY 2 DESC"),
+                ticketsByPriority: try counts("SELECT priority, COUNT(*) FROM tickets GROUP BY priority ORDER BY priority"),
+                openByPriority: try counts("""
+                    SELECT priority, COUNT(*) FROM tickets WHERE status IS NULL OR status NOT IN ('resolved', 'closed')
+                    GROUP BY priority ORDER BY priority
+                    """),
+                correctedRoutes: routed[0], routesConfirmed: routed[1],
+                draftVerdicts: try counts("SELECT verdict, COUNT(*) FROM draft_feedback GROUP BY verdict ORDER BY verdict"),
+                meanEditDistance: try Double.fetchOne(db, sql: "SELECT AVG(edit_distance) FROM draft_feedback WHERE verdict = 'edited'"),
+                drafts: drafts[0], extractiveDrafts: drafts[1])
+        }
+    }
+
+    static func key(_ row: Row) -> APIKey {
+        APIKey(id: row["id"], name: row["name"], role: Role(rawValue: row["role"]) ?? .agent, createdAt: row["created_at"],
+               revokedAt: row["revoked_at"])
+    }
+}

@@ -1,0 +1,151 @@
+import Domain
+import Foundation
+
+/// What an API key may do. Each role includes the ones before it.
+public enum Role: String, Codable, Sendable, CaseIterable, Comparable {
+    /// Reads tickets, triages, searches, drafts, gives feedback and corrects routes.
+    case agent
+    /// Also reads analytics and the audit log.
+    case lead
+    /// Also manages keys and models.
+    case admin
+
+    public static func < (a: Role, b: Role) -> Bool { allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)! }
+}
+
+/// An API key as stored: only the SHA-256 of its secret is kept.
+public struct APIKey: Codable, Sendable, Equatable {
+    /// The public part of the key (`lt_<id>_…`), shown in listings and the audit log.
+    public var id: String
+    public var name: String
+    public var role: Role
+    public var createdAt: Date
+    public var revokedAt: Date?
+
+    public init(id: String, name: String, role: Role, createdAt: Date, revokedAt: Date? = nil) {
+        self.id = id
+        self.name = name
+        self.role = role
+        self.createdAt = createdAt
+        self.revokedAt = revokedAt
+    }
+}
+
+/// An agent's verdict on a draft.
+public struct DraftFeedback: Codable, Sendable, Equatable {
+    public enum Verdict: String, Codable, Sendable, CaseIterable { case accepted, edited, rejected }
+    public var draftID: String
+    public var verdict: Verdict
+    /// The reply the agent sent (edited drafts).
+    public var finalText: String?
+    /// Why the draft was rejected.
+    public var reason: String?
+    /// Word-level edit distance between the draft and the final text, normalised by the longer one (0 = unchanged).
+    public var editDistance: Double?
+    public var actor: String
+    public var at: Date
+
+    public init(draftID: String, verdict: Verdict, finalText: String?, reason: String?, editDistance: Double?,
+                actor: String, at: Date = Date()) {
+        self.draftID = draftID
+        self.verdict = verdict
+        self.finalText = finalText
+        self.reason = reason
+        self.editDistance = editDistance
+        self.actor = actor
+        self.at = at
+    }
+}
+
+/// An agent's correction of a ticket's route; the ticket's labels change and the prediction it corrects is kept.
+public struct RouteCorrection: Codable, Sendable, Equatable {
+    public var ticketExternalID: String
+    public var category: String?
+    public var priority: Priority?
+    /// What the router had predicted (its latest prediction), for routing accuracy.
+    public var predictedCategory: String?
+    public var predictedPriority: Priority?
+    public var modelVersion: String?
+    public var actor: String
+    public var at: Date
+
+    public init(ticketExternalID: String, category: String?, priority: Priority?, predictedCategory: String? = nil,
+                predictedPriority: Priority? = nil, modelVersion: String? = nil, actor: String, at: Date = Date()) {
+        self.ticketExternalID = ticketExternalID
+        self.category = category
+        self.priority = priority
+        self.predictedCategory = predictedCategory
+        self.predictedPriority = predictedPriority
+        self.modelVersion = modelVersion
+        self.actor = actor
+        self.at = at
+    }
+}
+
+/// Filters and a page of the ticket list. Newest first.
+public struct TicketQuery: Sendable, Equatable {
+    public var status: TicketStatus?
+    public var category: String?
+    public var priority: Priority?
+    public var limit = 50
+    public var offset = 0
+
+    public init(status: TicketStatus? = nil, category: String? = nil, priority: Priority? = nil, limit: Int = 50, offset: Int = 0) {
+        self.status = status
+        self.category = category
+        self.priority = priority
+        self.limit = limit
+        self.offset = offset
+    }
+}
+
+/// A ticket in a list, with the router's latest word on it.
+public struct TicketSummary: Codable, Sendable, Equatable {
+    public var ticket: Ticket
+    public var prediction: StoredPrediction?
+}
+
+/// Counts for the analytics page.
+public struct WorkflowAnalytics: Codable, Sendable, Equatable {
+    public struct Count: Codable, Sendable, Equatable {
+        public var key: String
+        public var count: Int
+    }
+    public var ticketsByDay: [Count]
+    public var ticketsByCategory: [Count]
+    public var ticketsByPriority: [Count]
+    public var openByPriority: [Count]
+    /// Corrections whose category matched the prediction, over all corrections with a predicted category.
+    public var correctedRoutes: Int
+    public var routesConfirmed: Int
+    public var draftVerdicts: [Count]
+    public var meanEditDistance: Double?
+    public var drafts: Int
+    public var extractiveDrafts: Int
+}
+
+/// What the API server stores beyond ingest and search: API keys, agents' feedback and corrections, ticket
+/// lists and the analytics read from them. `SQLiteStore` implements it; a PostgreSQL store will too.
+public protocol WorkflowStore: Sendable {
+    /// Succeeds when the store answers a query (readiness).
+    func ping() async throws
+
+    /// Stores a key (its secret's hash only) and audits it.
+    func createAPIKey(_ key: APIKey, secretHash: String, actor: String) async throws
+    /// The live (not revoked) key whose secret has this hash.
+    func apiKey(secretHash: String) async throws -> APIKey?
+    func apiKeys() async throws -> [APIKey]
+    /// Revokes a key; true when it existed and was live. Audited.
+    func revokeAPIKey(id: String, actor: String) async throws -> Bool
+
+    /// Creates or replaces one ticket (the API's create), audited as the actor.
+    func upsertTicket(_ ticket: Ticket, actor: String) async throws
+    func tickets(_ query: TicketQuery) async throws -> [TicketSummary]
+    func draft(id: String) async throws -> StoredDraft?
+
+    /// Records feedback on a draft and audits it.
+    func saveFeedback(_ feedback: DraftFeedback) async throws
+    /// Applies a route correction to the ticket, records it and audits it.
+    func saveCorrection(_ correction: RouteCorrection) async throws
+    func analytics(days: Int) async throws -> WorkflowAnalytics
+}
