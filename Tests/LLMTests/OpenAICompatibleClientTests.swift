@@ -19,7 +19,8 @@ import Testing
     @Test func aServerThatIsDownIsRetriedThenReportedUnavailable() async throws {
         let port = try LlamaServer.freePort()
         let client = try OpenAICompatibleClient(LLMConfiguration(
-            baseURL: URL(string: "http://127.0.0.1:\(port)/v1")!, model: "m", maxRetries: 2))
+            baseURL: URL(string: "http://127.0.0.1:\(port)/v1")!, model: "m",
+            firstTokenTimeout: .seconds(600), totalTimeout: .seconds(600), maxRetries: 2))
         let started = ContinuousClock.now
         await #expect {
             try await client.complete(ChatRequest(messages: [ChatMessage(.user, "hi")]))
