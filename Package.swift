@@ -37,10 +37,12 @@ let package = Package(
         ]),
         // Drafting: prompts, citation parsing and verification, the extractive fallback, the draft pipeline.
         .target(name: "Drafting", dependencies: ["Domain", "Store", "Search", "LLM"]),
+        // Monitoring: drift and data-quality checks of a window against a reference, emerging themes. No I/O.
+        .target(name: "Monitoring", dependencies: ["Domain", "CBLAS"]),
         .executableTarget(
             name: "LocalTriageCLI",
             dependencies: [
-                "Domain", "Store", "Ingest", "Search", "Routing", "Embeddings", "LLM", "Drafting",
+                "Domain", "Store", "Ingest", "Search", "Routing", "Embeddings", "LLM", "Drafting", "Monitoring",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -54,6 +56,7 @@ let package = Package(
         .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "TestSupport"]),
         .testTarget(name: "LLMTests", dependencies: ["LLM", "TestSupport"]),
         .testTarget(name: "DraftingTests", dependencies: ["Drafting", "LLM", "Search", "Store", "Ingest", "Embeddings", "TestSupport"]),
+        .testTarget(name: "MonitoringTests", dependencies: ["Monitoring", "Domain", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["LocalTriageCLI", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )
