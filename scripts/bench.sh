@@ -30,4 +30,6 @@ run router-banking77-test eval router --data "$D/banking77/test.csv" --home "$HO
 BITEXT="$D/bitext/bitext_customer_support.csv"
 run verifier-bitext eval verifier --data "$BITEXT"
 run drafts-bitext eval drafts --data "$BITEXT" --n 100 --injection eval/prompt-injection.jsonl --home "$HOME_DIR/drafts"
+run drift-banking77 eval drift --data "$D/banking77/train.csv" --draws 100 --window 1000
+run themes-banking77 eval themes --data "$D/banking77/train.csv" --draws 20 --held-out 5 --inject 30
 echo "bench: results in $OUT/" >&2
