@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks and evaluations on ../shared data with a release build; each JSON result goes to
-# bench-results/. About 25 minutes on 2 cores (drafts: 10), plus about 10 the first time to embed the 100k-chunk search corpus.
+# bench-results/. About 32 minutes on 2 cores (drafts: 10, drift and themes: 7), plus about 10 the first time to embed the 100k-chunk search corpus.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LT="${LOCALTRIAGE:?set LOCALTRIAGE to the localtriage binary (make bench does)}"
