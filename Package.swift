@@ -40,6 +40,8 @@ let package = Package(
         ]),
         // Drafting: prompts, citation parsing and verification, the extractive fallback, the draft pipeline.
         .target(name: "Drafting", dependencies: ["Domain", "Store", "Search", "LLM"]),
+        // Monitoring: drift and data-quality checks of a window against a reference, emerging themes. No I/O.
+        .target(name: "Monitoring", dependencies: ["Domain", "CBLAS"]),
         // Server: the HTTP API (Hummingbird), API keys and roles, health, readiness and Prometheus metrics.
         .target(name: "Server", dependencies: [
             "Domain", "Store", "Search", "Routing", "Drafting", "LLM",
@@ -50,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "LocalTriageCLI",
             dependencies: [
-                "Domain", "Store", "Ingest", "Search", "Routing", "Embeddings", "LLM", "Drafting", "Server",
+                "Domain", "Store", "Ingest", "Search", "Routing", "Embeddings", "LLM", "Drafting", "Monitoring", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
@@ -69,6 +71,7 @@ let package = Package(
             "Server", "Store", "Search", "Ingest", "Embeddings", "Drafting", "LLM", "Routing", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
+        .testTarget(name: "MonitoringTests", dependencies: ["Monitoring", "Domain", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["LocalTriageCLI", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks and evaluations on ../shared data with a release build; each JSON result goes to
-# bench-results/. About 25 minutes on 2 cores (drafts: 10), plus about 10 the first time to embed the 100k-chunk search corpus.
+# bench-results/. About 32 minutes on 2 cores (drafts: 10, drift and themes: 7), plus about 10 the first time to embed the 100k-chunk search corpus.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LT="${LOCALTRIAGE:?set LOCALTRIAGE to the localtriage binary (make bench does)}"
@@ -30,4 +30,6 @@ run router-banking77-test eval router --data "$D/banking77/test.csv" --home "$HO
 BITEXT="$D/bitext/bitext_customer_support.csv"
 run verifier-bitext eval verifier --data "$BITEXT"
 run drafts-bitext eval drafts --data "$BITEXT" --n 100 --injection eval/prompt-injection.jsonl --home "$HOME_DIR/drafts"
+run drift-banking77 eval drift --data "$D/banking77/train.csv" --draws 100 --window 1000
+run themes-banking77 eval themes --data "$D/banking77/train.csv" --draws 20 --held-out 5 --inject 30
 echo "bench: results in $OUT/" >&2

