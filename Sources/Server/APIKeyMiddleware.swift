@@ -14,6 +14,8 @@ struct APIKeyMiddleware: RouterMiddleware {
             secret = cookie
         }
         guard let secret, !secret.isEmpty else {
+            // A person in a browser is sent to sign in; a program gets the 401.
+            if request.uri.path.hasPrefix("/ui/") { return Response(status: .seeOther, headers: [.location: "/ui/login"]) }
             throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer"], message: "an API key is required: Authorization: Bearer <key>")
         }
         guard let key = try await store.apiKey(secretHash: APIKeys.hash(secret)) else {

@@ -13,15 +13,18 @@ public struct ServerConfiguration: Sendable {
     }
 }
 
-/// The whole HTTP API on one screen: public probes, then every /v1 route behind an API key and its role.
+/// The whole HTTP API and web UI on one screen: public probes and sign-in, then every /v1 route and UI page behind
+/// an API key (header or the UI's cookie) and its role. Only the API's routes go in `table` (the OpenAPI document).
 public func buildRouter(_ services: ServerServices, routes table: RouteTable = RouteTable()) -> Hummingbird.Router<AppContext> {
     let router = Hummingbird.Router(context: AppContext.self)
     router.add(middleware: MetricsMiddleware(metrics: services.metrics))
-    let ops = OpsRoutes(services: services)
+    let ops = OpsRoutes(services: services), ui = UIRoutes(services: services)
     ops.addPublic(to: RouteRegistrar(group: router.group(""), prefix: "", table: table))
+    ui.addPublic(to: router)
 
     let authenticated = router.group("").add(middleware: APIKeyMiddleware(store: services.store))
     ops.add(to: RouteRegistrar(group: authenticated, prefix: "", table: table))
+    ui.add(to: authenticated)
     let agent = RouteRegistrar(group: authenticated.group("v1"), prefix: "/v1", table: table)
     TicketRoutes(services: services).add(to: agent)
     TriageRoutes(services: services).add(to: agent)

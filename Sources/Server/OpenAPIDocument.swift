@@ -28,12 +28,12 @@ public enum OpenAPIDocument {
             for (method, value) in (paths[path] ?? [:]).sorted(by: { $0.key < $1.key }) {
                 guard let operation = value as? [String: Any] else { continue }
                 let parameters = (operation["parameters"] as? [[String: Any]] ?? []).map {
-                    "<li><code>\(escape($0["name"] as? String ?? ""))</code> (\($0["in"] as? String ?? "")) \(escape($0["description"] as? String ?? ""))</li>"
+                    "<li><code>\(HTML.escape($0["name"] as? String ?? ""))</code> (\($0["in"] as? String ?? "")) \(HTML.escape($0["description"] as? String ?? ""))</li>"
                 }.joined()
                 let responses = (operation["responses"] as? [String: Any] ?? [:]).keys.sorted().joined(separator: ", ")
                 sections += """
-                    <section><h2><span class="m">\(method.uppercased())</span> <code>\(escape(path))</code></h2>
-                    <p>\(escape(operation["summary"] as? String ?? ""))</p>
+                    <section><h2><span class="m">\(method.uppercased())</span> <code>\(HTML.escape(path))</code></h2>
+                    <p>\(HTML.escape(operation["summary"] as? String ?? ""))</p>
                     \(parameters.isEmpty ? "" : "<ul>\(parameters)</ul>")<p class="r">Responses: \(responses)</p></section>
                     """
             }
@@ -44,14 +44,9 @@ public enum OpenAPIDocument {
             <style>body{font:15px system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
             h2{font-size:1rem;margin:0}.m{background:#224;color:#fff;padding:0 .4rem;border-radius:3px}
             section{border-top:1px solid #ddd;padding:.8rem 0}.r{color:#666}</style></head><body>
-            <h1>\(escape(info["title"] as? String ?? "API")) \(escape(info["version"] as? String ?? ""))</h1>
-            <p>\(escape(info["description"] as? String ?? ""))</p><p><a href="/openapi.json">openapi.json</a></p>
+            <h1>\(HTML.escape(info["title"] as? String ?? "API")) \(HTML.escape(info["version"] as? String ?? ""))</h1>
+            <p>\(HTML.escape(info["description"] as? String ?? ""))</p><p><a href="/openapi.json">openapi.json</a></p>
             \(sections)</body></html>
             """
-    }
-
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

@@ -110,6 +110,11 @@ public struct WorkflowAnalytics: Codable, Sendable, Equatable {
     public struct Count: Codable, Sendable, Equatable {
         public var key: String
         public var count: Int
+
+        public init(key: String, count: Int) {
+            self.key = key
+            self.count = count
+        }
     }
     public var ticketsByDay: [Count]
     public var ticketsByCategory: [Count]

@@ -202,3 +202,40 @@ struct ServerTests {
         #expect(try OpenAPIDocument.html().contains("/v1/drafts/{id}/feedback"))
     }
 }
+
+@Suite(.serialized, .enabled(if: encoder != nil, "all-MiniLM-L6-v2 is not installed: run make setup"))
+struct WebUITests {
+    @Test func signInThenInboxTicketAndAnalyticsPages() async throws {
+        let (services, store) = try await ServerTests.services()
+        let agent = try await APIKeys.create(name: "ui agent", role: .agent, in: store, actor: "test")
+        let lead = try await APIKeys.create(name: "ui lead", role: .lead, in: store, actor: "test")
+        try await ServerTests.app(services).test(.router) { client in
+            let anonymous = try await client.execute(uri: "/ui/inbox", method: .get)
+            #expect(anonymous.status == .seeOther && anonymous.headers[.location] == "/ui/login")
+            let wrong = try await client.execute(uri: "/ui/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                                                 body: ByteBuffer(string: "key=lt_not_a_key"))
+            #expect(wrong.status == .unauthorized)
+            let signIn = try await client.execute(uri: "/ui/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                                                  body: ByteBuffer(string: "key=\(agent.secret)"))
+            let cookie = try #require(signIn.headers[.setCookie])
+            #expect(signIn.status == .seeOther && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
+            let session: HTTPFields = [.cookie: "lt_key=\(agent.secret)"]
+
+            let inbox = try await client.execute(uri: "/ui/inbox", method: .get, headers: session)
+            let html = String(buffer: inbox.body)
+            #expect(inbox.status == .ok && html.contains("/ui/tickets/ORB-10001") && html.contains("Predicted queue"))
+            #expect(inbox.headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true, "no inline or third-party scripts")
+            #expect(!html.contains("http://") && !html.contains("https://"), "nothing is loaded from elsewhere")
+
+            let ticket = try await client.execute(uri: "/ui/tickets/ORB-10001", method: .get, headers: session)
+            #expect(String(buffer: ticket.body).contains(#"data-ticket="ORB-10001""#))
+            let forbidden = try await client.execute(uri: "/ui/analytics", method: .get, headers: session)
+            #expect(forbidden.status == .forbidden)
+            let analytics = try await client.execute(uri: "/ui/analytics", method: .get, headers: [.cookie: "lt_key=\(lead.secret)"])
+            #expect(analytics.status == .ok && String(buffer: analytics.body).contains("<svg"))
+            // The page's script calls the API with the same cookie.
+            let apiWithCookie = try await client.execute(uri: "/v1/tickets?limit=1", method: .get, headers: session)
+            #expect(apiWithCookie.status == .ok)
+        }
+    }
+}

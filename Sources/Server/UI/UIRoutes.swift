@@ -1,0 +1,152 @@
+import Domain
+import Foundation
+import Hummingbird
+import Store
+
+/// The web UI for agents and leads: sign-in with an API key (kept in an HttpOnly, SameSite=Strict cookie), the
+/// inbox, a ticket page with its sources and a streaming, cited draft, and analytics.
+struct UIRoutes {
+    let services: ServerServices
+    var sla = SLAPolicy()
+
+    /// Sign-in, sign-out and the static assets: no key needed.
+    func addPublic(to router: Hummingbird.Router<AppContext>) {
+        router.get("/") { _, _ in Response(status: .seeOther, headers: [.location: "/ui/inbox"]) }
+        router.get("/ui/app.css") { _, _ in Self.asset(UIAssets.css, "text/css") }
+        router.get("/ui/app.js") { _, _ in Self.asset(UIAssets.js, "text/javascript") }
+        router.get("/ui/login") { _, _ in Self.login(message: nil) }
+        router.post("/ui/login") { request, _ in
+            struct LoginForm: Decodable { var key: String? }
+            let body = String(buffer: try await request.body.collect(upTo: 16 * 1024))
+            let form = (try? URLEncodedFormDecoder().decode(LoginForm.self, from: body)) ?? LoginForm()
+            let secret = (form.key ?? "").trimmingCharacters(in: .whitespaces)
+            guard !secret.isEmpty, try await services.store.apiKey(secretHash: APIKeys.hash(secret)) != nil else {
+                return Self.login(message: "That key is unknown or revoked.", status: .unauthorized)
+            }
+            var response = Response(status: .seeOther, headers: [.location: "/ui/inbox"])
+            response.setCookie(.init(name: "lt_key", value: secret, maxAge: 12 * 3_600, path: "/", secure: false,
+                                     httpOnly: true, sameSite: .strict))
+            return response
+        }
+        router.post("/ui/logout") { _, _ in
+            var response = Response(status: .seeOther, headers: [.location: "/ui/login"])
+            response.setCookie(.init(name: "lt_key", value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
+            return response
+        }
+    }
+
+    /// The pages: behind the key middleware (the cookie counts as the key).
+    func add(to group: RouterGroup<AppContext>) {
+        group.get("/ui/inbox") { request, _ in
+            let items = try await services.store.tickets(TicketQuery(
+                status: request.uri.queryParameters.get("status").flatMap(TicketStatus.init(rawValue:)), limit: 200))
+            return HTML.page("Inbox", inbox(items))
+        }
+        group.get("/ui/tickets/{id}") { _, context in
+            let id = try context.parameters.require("id")
+            guard let ticket = try await services.store.ticket(externalID: id) else {
+                return HTML.page("Not found", "<p>No ticket \(HTML.escape(id)).</p>", status: .notFound)
+            }
+            let prediction = try await services.store.predictions(ticketExternalID: id).first
+            let hits = try await services.retrievers["hybrid"]!.search(ticket.text, k: 3, filter: .init())
+            return HTML.page(ticket.subject ?? id, ticketPage(ticket, prediction, hits))
+        }
+        group.get("/ui/analytics") { _, context in
+            guard let role = context.identity?.role, role >= .lead else {
+                return HTML.page("Analytics", "<p>Analytics need the lead role.</p>", status: .forbidden)
+            }
+            let analytics = try await services.store.analytics(days: 30)
+            let open = try await services.store.tickets(TicketQuery(limit: 500)).map(\.ticket)
+            return HTML.page("Analytics", analyticsPage(analytics, open: open))
+        }
+    }
+
+    static func asset(_ text: String, _ type: String) -> Response {
+        Response(status: .ok, headers: [.contentType: type, .cacheControl: "max-age=300"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func login(message: String?, status: HTTPResponse.Status = .ok) -> Response {
+        HTML.page("Sign in", """
+            <h1>Sign in</h1>\(message.map { "<p class=\"error\">\(HTML.escape($0))</p>" } ?? "")
+            <form method="post" action="/ui/login"><label>API key <input name="key" type="password" autocomplete="off" required></label>
+            <button>Sign in</button></form><p class="muted">Create a key with <code>localtriage keys create --name you --role agent</code>.</p>
+            """, status: status, signedIn: false)
+    }
+
+    func inbox(_ items: [TicketSummary]) -> String {
+        let rows = items.map { item -> String in
+            let t = item.ticket, p = item.prediction
+            let risk = sla.risk(of: t)
+            let route = p.map { $0.abstained ? "<span class=\"abstain\">needs human</span> (\(HTML.escape($0.suggestedCategory))?)" : HTML.escape($0.queue ?? $0.category ?? "") } ?? "–"
+            let confidence = p.map { String(format: "%.0f%%", $0.confidence * 100) } ?? "–"
+            return """
+                <tr class="risk-\(risk.rawValue)"><td><a href="/ui/tickets/\(HTML.escape(t.externalID))">\(HTML.escape(t.externalID))</a></td>
+                <td>\(HTML.escape(t.subject ?? String(t.body.prefix(80))))</td><td>\(route)</td><td>\(confidence)</td>
+                <td>\(HTML.escape((p?.priority ?? t.priority)?.rawValue ?? "–"))</td><td>\(HTML.escape(t.status?.rawValue ?? "–"))</td>
+                <td class="sla">\(risk.rawValue.replacingOccurrences(of: "_", with: " "))</td></tr>
+                """
+        }.joined()
+        return """
+            <h1>Inbox</h1><p class="muted">Newest first; predicted queue, priority and calibrated confidence; SLA risk against first-response targets (P1 4 h, P2 8 h, P3 24 h, P4 72 h).</p>
+            <table id="inbox"><thead><tr><th>Ticket</th><th>Subject</th><th>Predicted queue</th><th>Confidence</th><th>Priority</th><th>Status</th><th>SLA</th></tr></thead>
+            <tbody>\(rows)</tbody></table>
+            """
+    }
+
+    func ticketPage(_ t: Ticket, _ p: StoredPrediction?, _ hits: [ChunkHit]) -> String {
+        let prediction = p.map {
+            "<p>Router (\(HTML.escape($0.modelVersion))): <strong>\($0.abstained ? "needs human" : HTML.escape($0.queue ?? $0.category ?? ""))</strong>, "
+                + String(format: "confidence %.0f%%", $0.confidence * 100) + ", priority \($0.priority?.rawValue ?? "–")</p>"
+        } ?? "<p class=\"muted\">Not routed yet.</p>"
+        let sources = hits.map {
+            "<li><strong>\(HTML.escape($0.articleTitle))</strong> — \(HTML.escape($0.chunk.heading))<br><span class=\"muted\">\(HTML.escape(String($0.chunk.text.prefix(300))))</span></li>"
+        }.joined()
+        return """
+            <h1>\(HTML.escape(t.subject ?? t.externalID))</h1>
+            <p class="muted">\(HTML.escape(t.externalID)) · \(HTML.escape(t.customer ?? "")) · \(HTML.escape(t.channel ?? "")) · SLA \(sla.risk(of: t).rawValue)</p>
+            <blockquote>\(HTML.escape(t.body))</blockquote>\(prediction)
+            <h2>Knowledge that matches</h2><ol>\(sources)</ol>
+            <h2>Draft</h2><p class="muted">Drafts are never sent: review, edit, then send from your help desk.</p>
+            <button id="draft" data-ticket="\(HTML.escape(t.externalID))">Draft a reply</button>
+            <div id="draft-output" hidden><pre id="stream"></pre><div id="final"></div><ol id="sources"></ol>
+            <div id="feedback" hidden><button id="accept">Accept</button>
+            <textarea id="edited" rows="6" placeholder="Edit the reply, then save"></textarea><button id="save-edit">Save edit</button>
+            <input id="reason" placeholder="Why reject?"><button id="reject">Reject</button><p id="feedback-status"></p></div></div>
+            """
+    }
+
+    func analyticsPage(_ a: WorkflowAnalytics, open: [Ticket]) -> String {
+        var risk: [String: Int] = [:]
+        for t in open { risk[sla.risk(of: t).rawValue, default: 0] += 1 }
+        let routing = a.correctedRoutes == 0 ? "no corrections yet"
+            : String(format: "%d of %d corrected routes kept the predicted category (%.0f%%)", a.routesConfirmed, a.correctedRoutes,
+                     100 * Double(a.routesConfirmed) / Double(a.correctedRoutes))
+        return """
+            <h1>Analytics</h1>
+            <section><h2>Tickets per day (30 days)</h2>\(SVGBars.render(a.ticketsByDay))</section>
+            <section><h2>By category</h2>\(SVGBars.render(a.ticketsByCategory))</section>
+            <section><h2>By priority</h2>\(SVGBars.render(a.ticketsByPriority))</section>
+            <section><h2>SLA risk of the 500 newest tickets</h2>\(SVGBars.render(["ok", "at_risk", "breached"].map { .init(key: $0, count: risk[$0] ?? 0) }))</section>
+            <section><h2>Routing quality</h2><p>\(routing)</p></section>
+            <section><h2>Drafts</h2><p>\(a.drafts) drafts, \(a.extractiveDrafts) extractive; mean edit distance of edited drafts \
+            \(a.meanEditDistance.map { String(format: "%.2f", $0) } ?? "–")</p>\(SVGBars.render(a.draftVerdicts))</section>
+            """
+    }
+}
+
+/// Horizontal bar charts drawn as SVG on the server.
+enum SVGBars {
+    static func render(_ counts: [WorkflowAnalytics.Count]) -> String {
+        guard !counts.isEmpty else { return "<p class=\"muted\">No data yet.</p>" }
+        let top = max(1, counts.map(\.count).max()!)
+        let bars = counts.enumerated().map { i, c in
+            let width = 360.0 * Double(c.count) / Double(top), y = i * 22
+            return """
+                <text x="0" y="\(y + 15)">\(HTML.escape(String(c.key.prefix(28))))</text>\
+                <rect x="200" y="\(y + 3)" width="\(String(format: "%.1f", width))" height="16"></rect>\
+                <text x="\(String(format: "%.1f", 205 + width))" y="\(y + 15)">\(c.count)</text>
+                """
+        }.joined()
+        return "<svg class=\"bars\" role=\"img\" width=\"620\" height=\"\(counts.count * 22 + 6)\" xmlns=\"http://www.w3.org/2000/svg\">\(bars)</svg>"
+    }
+}
