@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Brings LocalTriage up on the demo data (a fictional product, Orbitask): ingests its knowledge base and
-# tickets into the embedded store, routes them, searches and drafts a cited reply with the local LLM. Safe to run again: ingest is idempotent.
+# tickets into the embedded store, routes them, searches, drafts a cited reply with the local LLM, then serves the API and web UI
+# (DEMO_SERVE=0 stops before serving; DEMO_PORT picks the port). Safe to run again: ingest is idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LT="${LOCALTRIAGE:?set LOCALTRIAGE to the localtriage binary (make demo does)}"
@@ -40,4 +41,14 @@ echo
 echo "== Draft a reply with the local LLM (llama-server starts, drafts, stops); every citation is checked"
 "$LT" draft --text "The desktop app stopped syncing after I updated it this morning. What should I do?"
 echo
-echo "Try: $LT search \"your question\"  or  $LT draft --text \"a ticket\"   (LOCALTRIAGE_HOME=$LOCALTRIAGE_HOME)"
+if [ "${DEMO_SERVE:-1}" = "0" ]; then
+    echo "Try: $LT serve   (LOCALTRIAGE_HOME=$LOCALTRIAGE_HOME)"
+    exit 0
+fi
+PORT="${DEMO_PORT:-8080}"
+KEY=$("$LT" keys create --name "demo admin" --role admin --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
+echo "== LocalTriage is starting on http://127.0.0.1:$PORT  (web UI: /ui/inbox, API docs: /docs)"
+echo "   admin key (shown once; paste it on the sign-in page, or send it as Authorization: Bearer …):"
+echo "   $KEY"
+echo "   Ctrl-C stops the server and its llama-server."
+exec "$LT" serve --port "$PORT"
