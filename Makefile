@@ -6,7 +6,7 @@ SHELL := /bin/bash
 SWIFT_FLAGS := $(if $(SWIFT_SCRATCH),--scratch-path $(SWIFT_SCRATCH),)
 DEMO_HOME ?= .localtriage
 
-.PHONY: setup build release test demo bench clean
+.PHONY: setup build release test demo bench bench-server clean
 
 setup:
 	@./scripts/setup.sh
@@ -29,6 +29,10 @@ test: build
 ## Run the benchmarks on ../shared data (release build); JSON results go to bench-results/.
 bench: release
 	@LOCALTRIAGE="$$(swift build -c release $(SWIFT_FLAGS) --show-bin-path)/localtriage" ./scripts/bench.sh
+
+## Load-test the HTTP API (wrk) and fuzz it from its OpenAPI document (schemathesis); results in bench-results/.
+bench-server: release
+	@LOCALTRIAGE="$$(swift build -c release $(SWIFT_FLAGS) --show-bin-path)/localtriage" ./scripts/bench-server.sh
 
 clean:
 	rm -rf .build $(DEMO_HOME)

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The HTTP API under load and under generated input, on the demo data in a temporary home:
+#  - wrk (Debian), 32 connections on loopback, POST /v1/triage for 30 s: req/s and p50/p90/p99;
+#  - schemathesis (PyPI, in .venv-bench) against the served OpenAPI document: generated requests to every
+#    operation, failing on any 5xx.
+# Results go to bench-results/server-load.json and bench-results/schemathesis.txt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+LT="${LOCALTRIAGE:?set LOCALTRIAGE to the localtriage binary (make bench-server does)}"
+PORT="${BENCH_PORT:-18765}"
+SUDO=$([ "$(id -u)" = 0 ] && echo "" || echo sudo)
+command -v wrk >/dev/null || { $SUDO apt-get update -qq; DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq wrk >/dev/null; }
+[ -x .venv-bench/bin/schemathesis ] || { python3 -m venv .venv-bench; .venv-bench/bin/pip install -q "schemathesis>=4,<5"; }
+mkdir -p bench-results
+HOME_DIR=$(mktemp -d)
+export LOCALTRIAGE_HOME="$HOME_DIR"
+"$LT" ingest kb demo/kb >/dev/null
+"$LT" ingest tickets demo/tickets.jsonl >/dev/null
+"$LT" train router --data demo/tickets.jsonl --text-field body >/dev/null
+KEY=$("$LT" keys create --name bench --role admin --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
+"$LT" serve --port "$PORT" --no-llm >"$HOME_DIR/serve.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$HOME_DIR"' EXIT
+for _ in $(seq 120); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 1; done
+
+echo "== wrk: POST /v1/triage, 32 connections, 2 threads, 30 s" >&2
+LT_KEY="$KEY" wrk -t2 -c32 -d30s -s scripts/wrk-triage.lua "http://127.0.0.1:$PORT/v1/triage" | tee "$HOME_DIR/wrk.txt" >&2
+grep '^WRK_JSON ' "$HOME_DIR/wrk.txt" | sed 's/^WRK_JSON //' > bench-results/server-load.json
+
+echo "== schemathesis: generated requests against /openapi.json" >&2
+.venv-bench/bin/schemathesis run "http://127.0.0.1:$PORT/openapi.json" -H "Authorization: Bearer $KEY" \
+    --checks not_a_server_error --max-examples "${SCHEMATHESIS_EXAMPLES:-100}" --seed 7 2>&1 | tee bench-results/schemathesis.txt >&2
