@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "TestSupport"]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "Store", "Ingest", "Embeddings", "TestSupport"]),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "TestSupport"]),
-        .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "TestSupport"]),
+        .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "Domain", "TestSupport"]),
         .testTarget(name: "LLMTests", dependencies: ["LLM", "TestSupport"]),
         .testTarget(name: "DraftingTests", dependencies: ["Drafting", "LLM", "Search", "Store", "Ingest", "Embeddings", "TestSupport"]),
         .testTarget(name: "ServerTests", dependencies: [

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The HTTP API under load and under generated input, on the demo data in a temporary home:
-#  - wrk (Debian), 32 connections on loopback, POST /v1/triage for 30 s: req/s and p50/p90/p99;
+#  - wrk (Debian), 32 connections on loopback, POST /v1/triage for 30 s per router kind: req/s and p50/p90/p99;
 #  - schemathesis (PyPI, in .venv-bench) against the served OpenAPI document: generated requests to every
 #    operation, failing on any 5xx.
 # Results go to bench-results/server-load.json and bench-results/schemathesis.txt.
@@ -23,9 +23,22 @@ SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$HOME_DIR"' EXIT
 for _ in $(seq 120); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 1; done
 
-echo "== wrk: POST /v1/triage, 32 connections, 2 threads, 30 s" >&2
-LT_KEY="$KEY" wrk -t2 -c32 -d30s -s scripts/wrk-triage.lua "http://127.0.0.1:$PORT/v1/triage" | tee "$HOME_DIR/wrk.txt" >&2
-grep '^WRK_JSON ' "$HOME_DIR/wrk.txt" | sed 's/^WRK_JSON //' > bench-results/server-load.json
+# Two routers: with sentence embeddings (the default, more accurate; each triage embeds its text) and TF-IDF
+# only. The server follows the newest trained router without a restart.
+run_wrk() {
+    echo "== wrk: POST /v1/triage ($1 router), 32 connections, 2 threads, 30 s" >&2
+    LT_KEY="$KEY" wrk -t2 -c32 -d30s -s scripts/wrk-triage.lua "http://127.0.0.1:$PORT/v1/triage" | tee "$HOME_DIR/wrk-$1.txt" >&2
+    grep '^WRK_JSON ' "$HOME_DIR/wrk-$1.txt" | sed "s/^WRK_JSON {/{\"router\": \"$1\", /"
+}
+{
+    echo '{"connections": 32, "seconds": 30, "runs": ['
+    run_wrk embeddings
+    echo ','
+    "$LT" train router --data demo/tickets.jsonl --text-field body --no-embeddings >/dev/null
+    sleep 3
+    run_wrk tfidf
+    echo ']}'
+} > bench-results/server-load.json
 
 echo "== schemathesis: generated requests against /openapi.json" >&2
 .venv-bench/bin/schemathesis run "http://127.0.0.1:$PORT/openapi.json" -H "Authorization: Bearer $KEY" \

@@ -1,10 +1,37 @@
 import Hummingbird
+import NIOConcurrencyHelpers
 import Store
+
+/// Keys looked up in the last few seconds, so a busy server does not read the store on every request. A revoked
+/// key stops working within `lifetime`; unknown keys are never cached.
+final class APIKeyCache: Sendable {
+    let lifetime: Duration
+    private let entries = NIOLockedValueBox<[String: (key: APIKey, until: ContinuousClock.Instant)]>([:])
+
+    init(lifetime: Duration = .seconds(5)) {
+        self.lifetime = lifetime
+    }
+
+    func key(hash: String, lookup: () async throws -> APIKey?) async throws -> APIKey? {
+        let now = ContinuousClock.now
+        if let hit = entries.withLockedValue({ $0[hash] }), hit.until > now { return hit.key }
+        guard let key = try await lookup() else {
+            entries.withLockedValue { _ = $0.removeValue(forKey: hash) }
+            return nil
+        }
+        entries.withLockedValue { entries in
+            if entries.count > 10_000 { entries.removeAll() }
+            entries[hash] = (key, now + lifetime)
+        }
+        return key
+    }
+}
 
 /// Authenticates every request it guards: `Authorization: Bearer <key>` (or the web UI's `lt_key` cookie).
 /// No key or an unknown or revoked key: 401.
 struct APIKeyMiddleware: RouterMiddleware {
     let store: any WorkflowStore
+    let cache = APIKeyCache()
 
     func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
         var secret: String?
@@ -18,7 +45,8 @@ struct APIKeyMiddleware: RouterMiddleware {
             if request.uri.path.hasPrefix("/ui/") { return Response(status: .seeOther, headers: [.location: "/ui/login"]) }
             throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer"], message: "an API key is required: Authorization: Bearer <key>")
         }
-        guard let key = try await store.apiKey(secretHash: APIKeys.hash(secret)) else {
+        let hash = APIKeys.hash(secret)
+        guard let key = try await cache.key(hash: hash, lookup: { try await store.apiKey(secretHash: hash) }) else {
             throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer"], message: "unknown or revoked API key")
         }
         var context = context

@@ -13,6 +13,8 @@ public typealias ServerStore = TriageStore & WorkflowStore
 public struct ServerServices: Sendable {
     public var store: any ServerStore
     public var embedder: any TextEmbedder
+    /// Shares encoder batches between concurrent requests (triage).
+    public var batcher: EmbeddingBatcher
     /// Retrievers by mode: `hybrid`, `bm25`, `dense`.
     public var retrievers: [String: any Retriever]
     public var similar: SimilarTickets
@@ -29,6 +31,7 @@ public struct ServerServices: Sendable {
                 modelReady: @escaping @Sendable () async -> Bool, metrics: ServerMetrics = ServerMetrics()) {
         self.store = store
         self.embedder = embedder
+        self.batcher = EmbeddingBatcher(embedder: embedder)
         self.retrievers = retrievers
         self.similar = similar
         self.drafting = drafting

@@ -53,7 +53,7 @@ struct TriageRoutes {
     func triage(_ text: String, storeFor ticketID: String?) async throws -> TriageResult? {
         guard let (version, router) = try await services.routers.current() else { return nil }
         let started = ContinuousClock.now
-        let embedding = router.usesEmbeddings ? try await services.embedder.embedOffPool([text]).first : nil
+        let embedding = router.usesEmbeddings ? try await services.batcher.embed(text) : nil
         let decision = router.route(text, embedding: embedding)
         services.metrics.stage("triage", milliseconds: (ContinuousClock.now - started).milliseconds)
         if let ticketID {

@@ -1,3 +1,4 @@
+import Domain
 import Embeddings
 import Foundation
 import TestSupport
@@ -103,5 +104,25 @@ struct WordPieceTokenizerTests {
             worst = max(worst, abs(FastMath.erf(x) - Foundation.erf(x)))
         }
         #expect(worst < 4e-7, "max |error| \(worst)")  // a few ulp near ±1
+    }
+}
+
+@Suite(.enabled(if: encoder != nil, "all-MiniLM-L6-v2 is not installed: run make setup"))
+struct EmbeddingBatcherTests {
+    @Test func concurrentCallersGetTheVectorsOfTheirOwnTexts() async throws {
+        let encoder = try #require(encoder)
+        let batcher = EmbeddingBatcher(embedder: encoder, maxBatch: 8)
+        let texts = (0..<40).map { "ticket \($0): the desktop app stopped syncing after update \($0 % 7)" }
+        let expected = try encoder.embed(texts)
+        let vectors = try await withThrowingTaskGroup(of: (Int, [Float]).self) { group in
+            for (i, text) in texts.enumerated() { group.addTask { (i, try await batcher.embed(text)) } }
+            var result = [[Float]](repeating: [], count: texts.count)
+            for try await (i, vector) in group { result[i] = vector }
+            return result
+        }
+        for (got, want) in zip(vectors, expected) {
+            let cosine = zip(got, want).reduce(Float(0)) { $0 + $1.0 * $1.1 }
+            #expect(cosine > 0.9999)
+        }
     }
 }
