@@ -4,7 +4,7 @@ import GRDB
 
 /// The embedded store: one SQLite file (WAL mode, FTS5) through GRDB.
 public final class SQLiteStore: TriageStore {
-    private let pool: DatabasePool
+    let pool: DatabasePool
 
     /// Opens (creating if needed) the database at `path` and applies pending migrations.
     public init(path: String) throws {
@@ -420,7 +420,7 @@ public final class SQLiteStore: TriageStore {
         }
     }
 
-    private static func insertAudit(_ event: AuditEvent, db: Database) throws {
+    static func insertAudit(_ event: AuditEvent, db: Database) throws {
         try db.execute(sql: "INSERT INTO audit_log (at, actor, action, target, details) VALUES (?, ?, ?, ?, ?)",
                        arguments: [event.at, event.actor, event.action, event.target, event.details])
     }
