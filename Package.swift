@@ -37,10 +37,13 @@ let package = Package(
         ]),
         // Drafting: prompts, citation parsing and verification, the extractive fallback, the draft pipeline.
         .target(name: "Drafting", dependencies: ["Domain", "Store", "Search", "LLM"]),
+        // Lifecycle: router artefacts, training runs, the model registry (champion/challenger, gated promotion,
+        // rollback), model cards; shared by the CLI and the HTTP server.
+        .target(name: "Lifecycle", dependencies: ["Domain", "Store", "Routing"]),
         .executableTarget(
             name: "LocalTriageCLI",
             dependencies: [
-                "Domain", "Store", "Ingest", "Search", "Routing", "Embeddings", "LLM", "Drafting",
+                "Domain", "Store", "Ingest", "Search", "Routing", "Embeddings", "LLM", "Drafting", "Lifecycle",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -54,6 +57,7 @@ let package = Package(
         .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "TestSupport"]),
         .testTarget(name: "LLMTests", dependencies: ["LLM", "TestSupport"]),
         .testTarget(name: "DraftingTests", dependencies: ["Drafting", "LLM", "Search", "Store", "Ingest", "Embeddings", "TestSupport"]),
+        .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle", "Routing", "Store", "Embeddings", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["LocalTriageCLI", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )
