@@ -12,7 +12,7 @@ public struct PromotionGate: Sendable, Equatable {
     /// The gate's answer with the numbers it compared.
     public struct Verdict: Codable, Sendable, Equatable {
         public var passed: Bool
-        /// Every reason the candidate failed (empty when it passed), then the comparison, for people.
+        /// Both accuracies, the margin and both P1 recalls, saying which rule failed, for people.
         public var explanation: String
     }
 
@@ -25,21 +25,16 @@ public struct PromotionGate: Sendable, Equatable {
             return Verdict(passed: false, explanation: "the champion has no metrics on the frozen evaluation set \(evaluationSet)")
         }
         let required = champion.accuracy + margin
-        var failures: [String] = []
         // A tolerance so that a gain equal to the margin passes despite floating-point rounding.
-        if candidate.accuracy + 1e-9 < required {
-            failures.append(String(format: "accuracy %.3f (n = %d) is below the champion's %.3f + margin %.1f points = %.3f",
-                                   candidate.accuracy, candidate.n, champion.accuracy, margin * 100, required))
-        }
-        if let championRecall = champion.p1Recall, (candidate.p1Recall ?? 0) + 1e-9 < championRecall {
-            failures.append(String(format: "P1 recall %@ is lower than the champion's %.3f",
-                                   candidate.p1Recall.map { String(format: "%.3f", $0) } ?? "unknown", championRecall))
-        }
-        let comparison = String(format: "candidate accuracy %.3f vs champion %.3f (margin %.1f points), P1 recall %@ vs %@, on %@",
-                                candidate.accuracy, champion.accuracy, margin * 100,
-                                candidate.p1Recall.map { String(format: "%.3f", $0) } ?? "–",
-                                champion.p1Recall.map { String(format: "%.3f", $0) } ?? "–", evaluationSet)
-        return Verdict(passed: failures.isEmpty,
-                       explanation: failures.isEmpty ? comparison : failures.joined(separator: "; ") + " (\(comparison))")
+        let accuracyPasses = candidate.accuracy + 1e-9 >= required
+        let recallPasses = champion.p1Recall.map { (candidate.p1Recall ?? 0) + 1e-9 >= $0 } ?? true
+        func value(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "unknown" }
+        let accuracy = String(format: "accuracy %.3f %@ the champion's %.3f + margin %.1f points = %.3f",
+                              candidate.accuracy, accuracyPasses ? "reaches" : "is below", champion.accuracy,
+                              margin * 100, required)
+        let recall = "P1 recall \(value(candidate.p1Recall)) \(recallPasses ? "is not lower than" : "is lower than") "
+            + "the champion's \(value(champion.p1Recall))"
+        return Verdict(passed: accuracyPasses && recallPasses,
+                       explanation: "\(accuracy); \(recall) (n = \(candidate.n) on \(evaluationSet))")
     }
 }

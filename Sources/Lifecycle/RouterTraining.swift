@@ -41,10 +41,12 @@ public struct RouterTraining {
     public var options = RouterOptions()
     /// Category → queue; unmapped categories route to a queue of their own name.
     public var queues: [String: String] = [:]
-    public var actor = "cli"
+    /// Who trains, for the run record and the audit log.
+    public var actor: String
 
-    public init(trainingData: LabelledData) {
+    public init(trainingData: LabelledData, actor: String) {
         self.trainingData = trainingData
+        self.actor = actor
     }
 
     /// What a training run produced.

@@ -15,6 +15,8 @@ struct LocalTriage: AsyncParsableCommand {
             EvalCommand.self,
             TrainCommand.self,
             TriageCommand.self,
+            RunsCommand.self,
+            ModelsCommand.self,
             StatsCommand.self,
             QuarantineCommand.self,
             BenchCommand.self,

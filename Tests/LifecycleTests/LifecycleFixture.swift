@@ -41,7 +41,7 @@ struct LifecycleFixture {
 
     func train(_ data: URL, evalSet: URL?, embeddings: Bool, refreezeReason: String? = nil, actor: String = "test")
         async throws -> RouterTraining.Outcome {
-        var training = RouterTraining(trainingData: LabelledData(path: data.path))
+        var training = RouterTraining(trainingData: LabelledData(path: data.path), actor: actor)
         training.evaluationSet = evalSet.map { LabelledData(path: $0.path) }
         training.refreezeReason = refreezeReason
         training.options.useEmbeddings = embeddings
@@ -49,7 +49,6 @@ struct LifecycleFixture {
         training.options.features.charNGramMin = 0
         training.options.features.charNGramMax = 0
         training.options.l2Grid = [1e-5]
-        training.actor = actor
         // The encoder is given even when the features do not use it: re-freezing scores the champion with it.
         return try await training.run(registry: registry, embed: encoder.map { e in { e.encode($0) } })
     }
