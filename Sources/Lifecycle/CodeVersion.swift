@@ -5,12 +5,17 @@ public enum CodeVersion {
     /// The package version of LocalTriage.
     public static let package = "0.5.0"
 
-    /// `"<package> (<commit>[-dirty])"` from `git rev-parse HEAD` in `directory` (the current folder by default),
-    /// or `"<package> (unknown)"` when there is no git or no checkout.
-    public static func current(in directory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) -> String {
-        guard let commit = git(["rev-parse", "HEAD"], in: directory) else { return "\(package) (unknown)" }
-        let dirty = git(["status", "--porcelain", "--untracked-files=no"], in: directory)?.isEmpty == false
-        return "\(package) (\(commit)\(dirty ? "-dirty" : ""))"
+    /// `"<package> (<commit>[-dirty])"` from `git rev-parse HEAD` in the checkout holding the running binary, else
+    /// in the current folder; `"<package> (unknown)"` when neither is in a git checkout or git is missing.
+    public static func current() -> String {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        for directory in [binary, here] {
+            guard let commit = git(["rev-parse", "HEAD"], in: directory) else { continue }
+            let dirty = git(["status", "--porcelain", "--untracked-files=no"], in: directory)?.isEmpty == false
+            return "\(package) (\(commit)\(dirty ? "-dirty" : ""))"
+        }
+        return "\(package) (unknown)"
     }
 
     private static func git(_ arguments: [String], in directory: URL) -> String? {

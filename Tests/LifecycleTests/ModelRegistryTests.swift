@@ -6,8 +6,9 @@ import TestSupport
 import Testing
 
 /// The registry on real trainings: a weak router (a sixth of the anchor training data, word TF-IDF only) and a
-/// strong one (all of it, with sentence embeddings), both scored on the anchor evaluation set.
-@Suite(.enabled(if: anchorTrain != nil && anchorEval != nil, "\(anchorMissing)"),
+/// strong one (all of it, with sentence embeddings), both scored on the anchor evaluation set. One test at a time:
+/// parallel trainings starved the timing-sensitive suites (LLM client deadlines) on 2 cores.
+@Suite(.serialized, .enabled(if: anchorTrain != nil && anchorEval != nil, "\(anchorMissing)"),
        .enabled(if: encoder != nil, "all-MiniLM-L6-v2 is not installed: run make setup"))
 struct ModelRegistryTests {
     @Test func promotionIsRefusedForAWorseModelAndAcceptedForABetterOne() async throws {
