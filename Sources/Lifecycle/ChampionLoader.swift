@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// The router that answers, for a long-running process (the HTTP server): each `current()` reads the champion
@@ -21,7 +22,8 @@ public actor ChampionLoader {
                 + "run `localtriage train router --data FILE`")
         }
         if let cached, cached.version == version { return cached }
-        let loaded = try RouterArtifact.load(version, home: registry.home)
+        let home = registry.home
+        let loaded = try await offPool { try RouterArtifact.load(version, home: home) }  // decoding takes CPU
         cached = loaded
         return loaded
     }

@@ -61,8 +61,12 @@ public struct RouterTraining {
         public var championChange: AliasChange?
     }
 
-    /// Runs the training. `embed` computes sentence embeddings (needed when `options.useEmbeddings`).
-    public func run(registry: ModelRegistry, embed: (([String]) throws -> [[Float]])?) async throws -> Outcome {
+    /// Computes sentence embeddings of texts (all-MiniLM-L6-v2).
+    public typealias Embedding = @Sendable ([String]) throws -> [[Float]]
+
+    /// Runs the training. `embed` computes sentence embeddings (needed when `options.useEmbeddings`). The training
+    /// and scoring run off the Swift concurrency pool (`offPool`): they take seconds to minutes of CPU.
+    public func run(registry: ModelRegistry, embed: Embedding?) async throws -> Outcome {
         let training = try trainingData.read()
         var evaluation: (examples: [RoutingExample], reference: DatasetReference)?
         var froze = false
@@ -75,12 +79,15 @@ public struct RouterTraining {
 
         let startedAt = Date()
         let clock = ContinuousClock.now
-        var router = try Router.train(training.examples, options: options, embed: embed)
-        let unknown = Set(queues.keys).subtracting(router.categories)
-        guard unknown.isEmpty else { throw LifecycleError("the queue map names unknown categories: \(unknown.sorted())") }
-        router.queueByCategory = queues
+        let (options, queues, evaluationExamples) = (options, queues, evaluation?.examples)
+        let (router, metrics) = try await offPool {
+            var router = try Router.train(training.examples, options: options, embed: embed)
+            let unknown = Set(queues.keys).subtracting(router.categories)
+            guard unknown.isEmpty else { throw LifecycleError("the queue map names unknown categories: \(unknown.sorted())") }
+            router.queueByCategory = queues
+            return (router, try evaluationExamples.map { try Self.score(router, on: $0, embed: embed) })
+        }
         let manifest = try RouterArtifact.save(router, trainingData: training.reference, home: registry.home)
-        let metrics = try evaluation.map { try Self.score(router, on: $0.examples, embed: embed) }
         let duration = (ContinuousClock.now - clock).seconds
 
         let run = TrainingRun(
@@ -110,7 +117,7 @@ public struct RouterTraining {
 
     /// A re-frozen set has no metrics of the champion yet: score it first, so the gate compares like with like.
     private func scoreChampion(on examples: [RoutingExample], _ set: DatasetReference, _ registry: ModelRegistry,
-                               _ embed: (([String]) throws -> [[Float]])?) async throws {
+                               _ embed: Embedding?) async throws {
         guard let version = try await registry.championVersion(),
               try await registry.store.evaluation(modelVersion: version, evaluationSetSHA256: set.sha256) == nil else { return }
         let champion = try RouterArtifact.load(version, home: registry.home).router
@@ -118,12 +125,12 @@ public struct RouterTraining {
             throw LifecycleError("the champion \(version) uses sentence embeddings: scoring it on the new evaluation set "
                 + "needs the encoder (all-MiniLM-L6-v2)")
         }
-        try await registry.store.recordEvaluation(modelVersion: version, evaluationSetSHA256: set.sha256,
-                                                  metrics: try Self.score(champion, on: examples, embed: embed))
+        let metrics = try await offPool { try Self.score(champion, on: examples, embed: embed) }
+        try await registry.store.recordEvaluation(modelVersion: version, evaluationSetSHA256: set.sha256, metrics: metrics)
     }
 
     private static func score(_ router: Router, on examples: [RoutingExample],
-                              embed: (([String]) throws -> [[Float]])?) throws -> ModelMetrics {
+                              embed: Embedding?) throws -> ModelMetrics {
         let embeddings = router.usesEmbeddings ? try embed?(examples.map(\.text)) : nil
         return RouterMetrics.evaluate(router, on: examples, embeddings: embeddings)
     }

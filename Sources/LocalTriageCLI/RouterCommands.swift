@@ -102,7 +102,8 @@ struct TrainRouter: AsyncParsableCommand {
         let encoder = training.options.useEmbeddings ? try EncoderLoader.load()
             : refreezeEvalSet ? EncoderLoader.loadIfAvailable() : nil
         let registry = ModelRegistry(store: try SQLiteStore(home: home), home: home)
-        let outcome = try await training.run(registry: registry, embed: encoder.map { e in { e.encode($0) } })
+        let embed = encoder.map { e -> RouterTraining.Embedding in { e.encode($0) } }
+        let outcome = try await training.run(registry: registry, embed: embed)
         if outcome.skipped > 0 { Report.note("skipped \(outcome.skipped) rows without \(source.textField) or \(source.labelField)") }
         let run = outcome.run, router = outcome.router
         let output = Output(

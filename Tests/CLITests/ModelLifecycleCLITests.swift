@@ -3,12 +3,13 @@ import GRDB
 import TestSupport
 import Testing
 
-/// `train router`, `models`, `runs` and `triage` end to end on the anchor data, through the real binary.
-@Suite(.enabled(if: TestSupport.hasShared("data/localtriage-anchor/train.jsonl")
-                    && TestSupport.hasShared("data/localtriage-anchor/eval.jsonl"),
-                "the anchor data (../shared/data/localtriage-anchor) is not present"))
-struct ModelLifecycleCLITests {
-    @Test func promotionRollbackAndTriageFollowTheChampionWithJSON() throws {
+/// `train router`, `models`, `runs` and `triage` end to end on the anchor data, through the real binary. Part of
+/// the serialized `CLITests` suite: its trainings would otherwise starve the kill -9 ingest test's watcher.
+extension CLITests {
+    @Test(.enabled(if: TestSupport.hasShared("data/localtriage-anchor/train.jsonl")
+                       && TestSupport.hasShared("data/localtriage-anchor/eval.jsonl"),
+                   "the anchor data (../shared/data/localtriage-anchor) is not present"))
+    func promotionRollbackAndTriageFollowTheChampionWithJSON() throws {
         let home = try TestSupport.temporaryDirectory("cli-lifecycle").path
         let train = TestSupport.sharedFile("data/localtriage-anchor/train.jsonl")!
         let eval = TestSupport.sharedFile("data/localtriage-anchor/eval.jsonl")!

@@ -50,7 +50,8 @@ struct LifecycleFixture {
         training.options.features.charNGramMax = 0
         training.options.l2Grid = [1e-5]
         // The encoder is given even when the features do not use it: re-freezing scores the champion with it.
-        return try await training.run(registry: registry, embed: encoder.map { e in { e.encode($0) } })
+        let embed = encoder.map { e -> RouterTraining.Embedding in { e.encode($0) } }
+        return try await training.run(registry: registry, embed: embed)
     }
 
     /// Every `stride`-th line of the anchor training file, written into the home.
