@@ -40,11 +40,14 @@ let package = Package(
         ]),
         // Drafting: prompts, citation parsing and verification, the extractive fallback, the draft pipeline.
         .target(name: "Drafting", dependencies: ["Domain", "Store", "Search", "LLM"]),
+        // Lifecycle: router artefacts, training runs, the model registry (champion/challenger, gated promotion,
+        // rollback), model cards; shared by the CLI and the HTTP server.
+        .target(name: "Lifecycle", dependencies: ["Domain", "Store", "Routing"]),
         // Monitoring: drift and data-quality checks of a window against a reference, emerging themes. No I/O.
         .target(name: "Monitoring", dependencies: ["Domain", "CBLAS"]),
         // Server: the HTTP API (Hummingbird), API keys and roles, health, readiness and Prometheus metrics.
         .target(name: "Server", dependencies: [
-            "Domain", "Store", "Search", "Routing", "Drafting", "LLM",
+            "Domain", "Store", "Search", "Routing", "Drafting", "LLM", "Lifecycle",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -52,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "LocalTriageCLI",
             dependencies: [
-                "Domain", "Store", "Ingest", "Search", "Routing", "Embeddings", "LLM", "Drafting", "Monitoring", "Server",
+                "Domain", "Store", "Ingest", "Search", "Routing", "Embeddings", "LLM", "Drafting", "Lifecycle", "Monitoring", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
@@ -72,6 +75,7 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "MonitoringTests", dependencies: ["Monitoring", "Domain", "TestSupport"]),
+        .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle", "Routing", "Store", "Embeddings", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["LocalTriageCLI", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -2,6 +2,7 @@ import ArgumentParser
 import Domain
 import Foundation
 import Ingest
+import Lifecycle
 import Search
 import Store
 
@@ -25,7 +26,7 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
     @Option(help: "Folder of the all-MiniLM-L6-v2 files (default: found in .venv).") var model: String?
     @Flag(help: "Keyword modes only (no sentence encoder).") var keywordOnly = false
     @Option(help: "Largest chunk, in characters (as `ingest kb`).") var chunkSize = 1000
-    @Option(help: "Also score the hybrid blend boosted by this router's category (a version folder, or latest).")
+    @Option(help: "Also score the hybrid blend boosted by this router's category (champion, latest, a version name, or a version folder).")
     var router: String?
     @Option(help: "Write each query's top-10 articles per mode to this JSONL file (error analysis).")
     var details: String?
@@ -72,7 +73,8 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
             results.append(evaluator.score(mode: "hybrid-rrf", hits: rrf.hits, queries: judged, latenciesMs: rrf.latenciesMs))
             results.append(evaluator.crossFittedConvex(keyword: bm25, dense: dense, queries: judged))
             if let router {
-                let (model, version) = try RouterArtifact.load(router, home: try global.homeDirectory())
+                let loaded = try await RouterSelection.load(router, home: try global.homeDirectory())
+                let (model, version) = (loaded.router, loaded.version)
                 Report.note("eval: routing the queries with \(version)")
                 let embeddings = model.usesEmbeddings ? encoder.encode(judged.map(\.text)) : []
                 let routes = judged.indices.map { i -> (category: String, confidence: Double) in

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Domain
 import Foundation
+import Lifecycle
 import Routing
 
 /// `localtriage eval router`: accuracy, macro-F1, per class, confusion, P1 recall/precision, abstention, with
@@ -12,7 +13,7 @@ struct EvalRouterCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var source: RoutingDataOptions
-    @Option(help: "A router version folder, or latest.") var model = "latest"
+    @Option(help: ArgumentHelp(stringLiteral: RouterSelection.help)) var model = "champion"
     @Option(help: "Write report.json and report.md to this folder.") var out: String?
 
     struct Output: Encodable {
@@ -24,7 +25,8 @@ struct EvalRouterCommand: AsyncParsableCommand {
 
     func run() async throws {
         let home = try global.homeDirectory()
-        let (router, version) = try RouterArtifact.load(model, home: home)
+        let loaded = try await RouterSelection.load(model, home: home)
+        let (router, version) = (loaded.router, loaded.version)
         let examples = try source.read()
         let texts = examples.map(\.text)
         let embeddings = router.usesEmbeddings ? try EncoderLoader.load().encode(texts) : []
@@ -36,9 +38,7 @@ struct EvalRouterCommand: AsyncParsableCommand {
 
         // Baselines trained on the router's own training data.
         var baselines: [String: RouterEvaluation] = [:]
-        let manifest = try JSONDecoder.iso.decode(
-            RouterArtifact.Manifest.self,
-            from: Data(contentsOf: home.appendingPathComponent("models/router/\(version)/manifest.json")))
+        let manifest = try RouterArtifact.manifest(at: loaded.directory)
         if let training = try? RoutingDataset.read(path: manifest.trainingData, textField: source.textField,
                                                    labelField: source.labelField, priorityField: source.priorityField).examples {
             let counts = Dictionary(grouping: training.map(\.category), by: { $0 }).mapValues(\.count)
@@ -90,14 +90,5 @@ struct EvalRouterCommand: AsyncParsableCommand {
         text += "\n\naccuracy / coverage:\n" + Report.table([["threshold", "coverage", "accuracy"]]
             + output.router.coverageCurve.map { [$0.threshold, $0.coverage, $0.accuracy].map { String(format: "%.2f", $0) } })
         return text
-    }
-}
-
-extension JSONDecoder {
-    /// A decoder for the ISO 8601 dates reports are written with.
-    static var iso: JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
     }
 }

@@ -18,6 +18,8 @@ struct LocalTriage: AsyncParsableCommand {
             TrainCommand.self,
             TriageCommand.self,
             MonitorCommand.self,
+            RunsCommand.self,
+            ModelsCommand.self,
             StatsCommand.self,
             QuarantineCommand.self,
             BenchCommand.self,

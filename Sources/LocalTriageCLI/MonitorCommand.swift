@@ -1,6 +1,7 @@
 import ArgumentParser
 import Domain
 import Foundation
+import Lifecycle
 import Monitoring
 import Routing
 
@@ -97,7 +98,8 @@ struct MonitorCommand: AsyncParsableCommand {
 
     private func loadRouter(home: URL) throws -> (Router, String)? {
         do {
-            return try RouterArtifact.load(router, home: home)
+            let loaded = try RouterArtifact.load(router, home: home)
+            return (loaded.router, loaded.version)
         } catch where router == "latest" {
             Report.note("note: no trained router, so no confidence or abstain checks")
             return nil
@@ -106,9 +108,8 @@ struct MonitorCommand: AsyncParsableCommand {
 
     /// True when the router's manifest records the reference file's SHA-256 as its training data.
     private func trainedOnReference(version: String, home: URL) throws -> Bool {
-        let folder = router == "latest" ? home.appendingPathComponent("models/router/\(version)") : URL(fileURLWithPath: router)
-        guard let data = try? Data(contentsOf: folder.appendingPathComponent("manifest.json")),
-              let manifest = try? JSONDecoder.iso.decode(RouterArtifact.Manifest.self, from: data) else { return false }
+        let folder = router == "latest" ? RouterArtifact.directory(version: version, home: home) : URL(fileURLWithPath: router)
+        guard let manifest = try? RouterArtifact.manifest(at: folder) else { return false }
         return manifest.trainingDataSHA256 == (try ContentHash.sha256(fileAt: URL(fileURLWithPath: reference)))
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Domain
 import Embeddings
 import Foundation
+import Lifecycle
 import Routing
 import Store
 
@@ -18,6 +19,10 @@ struct RoutingDataOptions: ParsableArguments {
     @Option(help: "Field holding the category.") var labelField = "category"
     @Option(help: "Field holding the priority (optional).") var priorityField = "priority"
 
+    var labelledData: LabelledData {
+        LabelledData(path: data, textField: textField, labelField: labelField, priorityField: priorityField)
+    }
+
     func read() throws -> [RoutingExample] {
         let (examples, skipped) = try RoutingDataset.read(path: data, textField: textField, labelField: labelField,
                                                           priorityField: priorityField)
@@ -27,15 +32,23 @@ struct RoutingDataOptions: ParsableArguments {
     }
 }
 
-/// `localtriage train router`.
+/// `localtriage train router`: a tracked run, registered in the model registry.
 struct TrainRouter: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "router",
-        abstract: "Train the category and priority router; writes a versioned artefact under <home>/models/router."
+        abstract: "Train the category and priority router; writes a versioned artefact under <home>/models/router, "
+            + "records the run and registers the version (the first one becomes champion).",
+        discussion: """
+            The first --eval-set given is frozen by content hash: later runs are scored on it by default, and \
+            promotions compare on it. A different set is refused unless re-frozen with --refreeze-eval-set --reason.
+            """
     )
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var source: RoutingDataOptions
+    @Option(help: "Labelled evaluation set (same fields as --data); default: the frozen one.") var evalSet: String?
+    @Flag(help: "Replace the frozen evaluation set with --eval-set (audited; needs --reason).") var refreezeEvalSet = false
+    @Option(help: "Why the evaluation set is re-frozen.") var reason: String?
     @Flag(help: "TF-IDF features only (no sentence embeddings).") var noEmbeddings = false
     @Option(help: "Calibrated confidence below which the router abstains.") var abstainBelow = 0.5
     @Option(help: "L2 strengths to try on the validation split, comma-separated.") var l2 = "3e-6,1e-5,3e-5,1e-4"
@@ -45,97 +58,74 @@ struct TrainRouter: AsyncParsableCommand {
     struct Output: Encodable {
         var version: String
         var path: String
+        var runID: Int64
         var examples: Int
         var categories: [String]
         var seconds: Double
         var validation: Router.ValidationReport
+        var evaluation: ModelMetrics?
+        var evaluationSet: DatasetReference?
+        var frozeEvaluationSet: Bool
+        var champion: Bool
         var usesEmbeddings: Bool
         var temperature: Float
         var p1Threshold: Double?
     }
 
+    func validate() throws {
+        if refreezeEvalSet && (evalSet == nil || (reason ?? "").isEmpty) {
+            throw ValidationError("--refreeze-eval-set needs --eval-set FILE and --reason TEXT")
+        }
+    }
+
     func run() async throws {
-        let examples = try source.read()
-        var options = RouterOptions()
-        options.useEmbeddings = !noEmbeddings
-        options.abstainBelow = abstainBelow
-        options.l2Grid = try l2.split(separator: ",").map {
+        let home = try global.homeDirectory()
+        var training = RouterTraining(trainingData: source.labelledData, actor: ModelsCommand.actor)
+        training.evaluationSet = evalSet.map {
+            LabelledData(path: $0, textField: source.textField, labelField: source.labelField, priorityField: source.priorityField)
+        }
+        training.refreezeReason = refreezeEvalSet ? reason : nil
+        training.options.useEmbeddings = !noEmbeddings
+        training.options.abstainBelow = abstainBelow
+        training.options.l2Grid = try l2.split(separator: ",").map {
             guard let value = Float($0.trimmingCharacters(in: .whitespaces)), value > 0 else {
                 throw ValidationError("--l2 takes positive numbers separated by commas")
             }
             return value
         }
-        let encoder = options.useEmbeddings ? try EncoderLoader.load() : nil
-        let started = ContinuousClock.now
-        var router = try Router.train(examples, options: options, embed: encoder.map { e in { e.encode($0) } })
         if let queues {
             guard let map = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: queues)))
                 as? [String: String] else { throw ValidationError("\(queues) must be a JSON object of category → queue") }
-            let unknown = Set(map.keys).subtracting(router.categories)
-            guard unknown.isEmpty else { throw ValidationError("unknown categories in \(queues): \(unknown.sorted())") }
-            router.queueByCategory = map
+            training.queues = map
         }
-        let seconds = (ContinuousClock.now - started).seconds
-        let artifact = try RouterArtifact.save(router, dataPath: source.data, examples: examples.count,
-                                               home: try global.homeDirectory())
-        let output = Output(version: artifact.version, path: artifact.path, examples: examples.count,
-                            categories: router.categories, seconds: seconds, validation: router.validation,
-                            usesEmbeddings: router.usesEmbeddings, temperature: router.temperature,
-                            p1Threshold: router.p1Threshold)
+        // Re-freezing scores the champion on the new set, which may need the encoder even for TF-IDF-only training.
+        let encoder = training.options.useEmbeddings ? try EncoderLoader.load()
+            : refreezeEvalSet ? EncoderLoader.loadIfAvailable() : nil
+        let registry = ModelRegistry(store: try SQLiteStore(home: home), home: home)
+        let embed = encoder.map { e -> RouterTraining.Embedding in { e.encode($0) } }
+        let outcome = try await training.run(registry: registry, embed: embed)
+        if outcome.skipped > 0 { Report.note("skipped \(outcome.skipped) rows without \(source.textField) or \(source.labelField)") }
+        let run = outcome.run, router = outcome.router
+        let output = Output(
+            version: run.modelVersion, path: run.artifactPath, runID: run.id, examples: run.trainingData.examples,
+            categories: router.categories, seconds: run.durationSeconds, validation: router.validation,
+            evaluation: run.evaluation, evaluationSet: run.evaluationSet, frozeEvaluationSet: outcome.frozeEvaluationSet,
+            champion: outcome.championChange != nil, usesEmbeddings: router.usesEmbeddings,
+            temperature: router.temperature, p1Threshold: router.p1Threshold)
         if global.json { return try Report.json(output) }
-        print("Router \(output.version) trained on \(examples.count) examples, \(router.categories.count) categories, "
-            + String(format: "%.1f s", seconds) + " → \(output.path)")
+        print("Router \(output.version) (run \(run.id)) trained on \(output.examples) examples, \(router.categories.count) "
+            + "categories, " + String(format: "%.1f s", run.durationSeconds) + " → \(output.path)")
         let v = router.validation
         print("validation (n = \(v.n)): accuracy \(String(format: "%.3f", v.accuracy)), λ \(v.l2), "
             + "ECE \(String(format: "%.3f", v.expectedCalibrationErrorBefore)) → "
             + "\(String(format: "%.3f", v.expectedCalibrationErrorAfter)) after temperature \(String(format: "%.2f", router.temperature))")
-    }
-}
-
-/// Saved routers: `<home>/models/router/<version>/router.json` with a manifest of data hash and metrics.
-enum RouterArtifact {
-    struct Manifest: Codable {
-        var version: String
-        var createdAt: Date
-        var trainingData: String
-        var trainingDataSHA256: String
-        var examples: Int
-        var validation: Router.ValidationReport
-        var usesEmbeddings: Bool
-        var embeddingModel: String?
-    }
-
-    static func save(_ router: Router, dataPath: String, examples: Int, home: URL) throws -> (version: String, path: String) {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyyMMdd-HHmmss-SSS"
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        let version = "router-" + formatter.string(from: Date())
-        let dir = home.appendingPathComponent("models/router/\(version)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let manifest = Manifest(
-            version: version, createdAt: Date(), trainingData: URL(fileURLWithPath: dataPath).standardizedFileURL.path,
-            trainingDataSHA256: try ContentHash.sha256(fileAt: URL(fileURLWithPath: dataPath)), examples: examples,
-            validation: router.validation, usesEmbeddings: router.usesEmbeddings,
-            embeddingModel: router.usesEmbeddings ? "all-MiniLM-L6-v2" : nil)
-        try Report.encoded(manifest).write(to: dir.appendingPathComponent("manifest.json"))
-        try JSONEncoder().encode(router).write(to: dir.appendingPathComponent("router.json"))
-        return (version, dir.path)
-    }
-
-    /// Loads `path` (a version folder), or the newest version under the home when `path` is nil or "latest".
-    static func load(_ path: String?, home: URL) throws -> (router: Router, version: String) {
-        var dir: URL
-        if let path, path != "latest" {
-            dir = URL(fileURLWithPath: path)
-        } else {
-            let root = home.appendingPathComponent("models/router")
-            guard let newest = (try? FileManager.default.contentsOfDirectory(atPath: root.path))?.sorted().last else {
-                throw ValidationError("no trained router under \(root.path): run `localtriage train router --data FILE`")
-            }
-            dir = root.appendingPathComponent(newest)
+        if let m = run.evaluation, let set = run.evaluationSet {
+            print("frozen evaluation set (n = \(m.n)\(outcome.frozeEvaluationSet ? ", frozen now" : "")): "
+                + ModelsCommand.metricsLine(m) + " — \(set.path)")
         }
-        let router = try JSONDecoder().decode(Router.self, from: Data(contentsOf: dir.appendingPathComponent("router.json")))
-        return (router, dir.lastPathComponent)
+        print(outcome.championChange != nil
+              ? "This is the first registered router: it is the champion."
+              : "Registered. Compare and promote it with `localtriage models promote \(run.modelVersion)`.")
     }
 }
 
@@ -147,7 +137,7 @@ struct TriageCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: "A ticket text to route (nothing is stored).") var text: String?
     @Flag(help: "Route every stored ticket this model has not routed yet, and record the predictions.") var stored = false
-    @Option(help: "A router version folder, or latest.") var model = "latest"
+    @Option(help: ArgumentHelp(stringLiteral: RouterSelection.help)) var model = "champion"
 
     struct StoredOutput: Encodable {
         var model: String
@@ -157,17 +147,32 @@ struct TriageCommand: AsyncParsableCommand {
         var p1: Int
     }
 
+    /// The decision's fields, plus the version of the router that made it.
+    struct TextOutput: Encodable {
+        var decision: RoutingDecision
+        var model: String
+
+        private enum CodingKeys: String, CodingKey { case model }
+
+        func encode(to encoder: Encoder) throws {
+            try decision.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(model, forKey: .model)
+        }
+    }
+
     func validate() throws {
         guard (text != nil) != stored else { throw ValidationError("give either --text or --stored") }
     }
 
     func run() async throws {
         let home = try global.homeDirectory()
-        let (router, version) = try RouterArtifact.load(model, home: home)
+        let loaded = try await RouterSelection.load(model, home: home)
+        let (router, version) = (loaded.router, loaded.version)
         guard let text else { return try await triageStored(router, version: version, home: home) }
         let embedding = router.usesEmbeddings ? try EncoderLoader.load().encode([text]).first : nil
         let decision = router.route(text, embedding: embedding)
-        if global.json { return try Report.json(decision) }
+        if global.json { return try Report.json(TextOutput(decision: decision, model: version)) }
         print("router \(version)")
         print(decision.abstained
               ? "category: needs human (best guess \(decision.suggestedCategory))"

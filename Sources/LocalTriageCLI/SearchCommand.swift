@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Lifecycle
 import Search
 import Store
 
@@ -26,8 +27,10 @@ struct SearchCommand: AsyncParsableCommand {
     @Option(help: "hybrid, dense, bm25 or fts.") var mode: Mode = .hybrid
     @Option(help: "Weight of BM25 in the hybrid blend (0 = dense only, 1 = BM25 only).") var keywordWeight = 0.25
     @Option(help: "Folder of the all-MiniLM-L6-v2 files (default: found in .venv).") var model: String?
-    @Option(help: "Hybrid only: lift articles of the category the latest router predicts by this × its confidence (0 turns it off; 0.5 measured best on the anchor set).")
+    @Option(help: "Hybrid only: lift articles of the category the router predicts by this × its confidence (0 turns it off; 0.5 measured best on the anchor set).")
     var categoryBoost = 0.5
+    @Option(help: "The router for --category-boost: champion (default), latest, a version name, or a version folder.")
+    var router = "champion"
 
     struct Output: Encodable {
         var query: String
@@ -57,7 +60,7 @@ struct SearchCommand: AsyncParsableCommand {
         var hits = try await retriever.search(query, k: mode == .hybrid && categoryBoost > 0 ? max(k, 50) : k,
                                               filter: SearchFilter(category: category))
         if mode == .hybrid, categoryBoost > 0, let encoder,
-           let (router, _) = try? RouterArtifact.load("latest", home: try global.homeDirectory()) {
+           let router = try? await RouterSelection.load(self.router, home: try global.homeDirectory()).router {
             let decision = router.route(query, embedding: router.usesEmbeddings ? encoder.encode([query]).first : nil)
             hits = CategoryBoost.apply(hits, category: decision.suggestedCategory, confidence: decision.confidence,
                                        boost: categoryBoost)

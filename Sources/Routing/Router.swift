@@ -243,17 +243,25 @@ public enum Calibration {
 
     /// Expected calibration error over 10 equal-width confidence bins.
     public static func expectedCalibrationError(logits: [[Float]], labels: [Int], temperature: Float) -> Double {
-        guard !logits.isEmpty else { return 0 }
-        var bins = [(count: Int, confidence: Double, correct: Int)](repeating: (0, 0, 0), count: 10)
-        for (z, y) in zip(logits, labels) {
+        let predictions = zip(logits, labels).map { z, y -> (Double, Bool) in
             let p = SoftmaxRegression.softmax(z.map { $0 / temperature })
             let best = argmax(p)
-            let bin = min(9, Int(Double(p[best]) * 10))
-            bins[bin].count += 1
-            bins[bin].confidence += Double(p[best])
-            bins[bin].correct += best == y ? 1 : 0
+            return (Double(p[best]), best == y)
         }
-        let n = Double(logits.count)
+        return expectedCalibrationError(confidences: predictions.map(\.0), correct: predictions.map(\.1))
+    }
+
+    /// Expected calibration error over 10 equal-width bins of the top class's confidence and whether it was right.
+    public static func expectedCalibrationError(confidences: [Double], correct: [Bool]) -> Double {
+        guard !confidences.isEmpty else { return 0 }
+        var bins = [(count: Int, confidence: Double, correct: Int)](repeating: (0, 0, 0), count: 10)
+        for (confidence, right) in zip(confidences, correct) {
+            let bin = min(9, Int(confidence * 10))
+            bins[bin].count += 1
+            bins[bin].confidence += confidence
+            bins[bin].correct += right ? 1 : 0
+        }
+        let n = Double(confidences.count)
         return bins.filter { $0.count > 0 }.reduce(0) { sum, bin in
             sum + Double(bin.count) / n * abs(bin.confidence / Double(bin.count) - Double(bin.correct) / Double(bin.count))
         }

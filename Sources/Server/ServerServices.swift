@@ -1,6 +1,7 @@
 import Domain
 import Drafting
 import Foundation
+import Lifecycle
 import LLM
 import Routing
 import Search
@@ -50,35 +51,33 @@ public struct ServerServices: Sendable {
         let similar = try await SimilarTickets(store: store, embedder: embedder)
         let drafting = DraftingPipeline(retriever: hybrid, similar: similar, embedder: embedder, model: model, store: store)
         return ServerServices(store: store, embedder: embedder, retrievers: ["hybrid": hybrid, "bm25": keyword, "dense": dense],
-                              similar: similar, drafting: drafting, routers: RouterProvider(home: home), modelReady: modelReady)
+                              similar: similar, drafting: drafting, routers: RouterProvider(store: store, home: home), modelReady: modelReady)
     }
 }
 
-/// The router that answers: the newest version under `<home>/models/router`, reloaded when a newer one appears
-/// (checked at most every two seconds), so a running server follows a retrain without a restart.
-public actor RouterProvider {
-    public let root: URL
-    private var loaded: (version: String, router: Routing.Router)?
-    private var checkedAt: ContinuousClock.Instant?
+/// The router that answers: the registry's champion (or, in a home without a registry, the newest artefact).
+/// Each call reads the champion alias, so a promotion or rollback takes effect without a restart.
+public struct RouterProvider: Sendable {
+    public let home: URL
+    private let registry: ModelRegistry
+    private let loader: ChampionLoader
 
-    public init(home: URL) {
-        root = home.appendingPathComponent("models/router")
+    public init(store: any ModelLifecycleStore, home: URL) {
+        self.home = home
+        registry = ModelRegistry(store: store, home: home)
+        loader = ChampionLoader(registry: registry)
     }
 
     /// The current router and its version, or nil when none is trained.
-    public func current() throws -> (version: String, router: Routing.Router)? {
-        if let checkedAt, ContinuousClock.now - checkedAt < .seconds(2), let loaded { return loaded }
-        checkedAt = .now
-        guard let newest = versions().last else { loaded = nil; return nil }
-        if loaded?.version != newest {
-            let data = try Data(contentsOf: root.appendingPathComponent(newest).appendingPathComponent("router.json"))
-            loaded = (newest, try JSONDecoder().decode(Routing.Router.self, from: data))
-        }
-        return loaded
+    public func current() async throws -> (version: String, router: Routing.Router)? {
+        guard try await registry.championVersion() != nil || RouterArtifact.latestVersion(home: home) != nil else { return nil }
+        let loaded = try await loader.current()
+        return (loaded.version, loaded.router)
     }
 
     /// Every saved version, oldest first.
     public func versions() -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+        let root = RouterArtifact.root(home: home)
+        return ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
     }
 }

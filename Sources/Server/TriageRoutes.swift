@@ -104,7 +104,7 @@ struct TriageRoutes {
         }
         routes.on(.get, "/models") { _, _ in
             let active = try await services.routers.current()?.version
-            let routers = await services.routers.versions().reversed().map {
+            let routers = services.routers.versions().reversed().map {
                 ModelList.Model(kind: "router", version: $0, active: $0 == active)
             }
             return ModelList(models: routers + [

@@ -188,6 +188,79 @@ enum SQLiteSchema {
                 CREATE INDEX drafts_ticket ON drafts(ticket_external_id, created_at);
                 """)
         }
+        migrator.registerMigration("v5-model-lifecycle") { db in
+            try db.execute(sql: """
+                CREATE TABLE training_runs (
+                    id INTEGER PRIMARY KEY,
+                    family TEXT NOT NULL,
+                    model_version TEXT NOT NULL UNIQUE,
+                    started_at DATETIME NOT NULL,
+                    duration_seconds REAL NOT NULL,
+                    code_version TEXT NOT NULL,
+                    parameters TEXT NOT NULL,
+                    training_data TEXT NOT NULL,
+                    training_data_sha256 TEXT NOT NULL,
+                    training_examples INTEGER NOT NULL,
+                    evaluation_set TEXT,
+                    evaluation_set_sha256 TEXT,
+                    evaluation_examples INTEGER,
+                    validation_metrics TEXT NOT NULL,
+                    artifact_path TEXT NOT NULL,
+                    artifact_sha256 TEXT NOT NULL,
+                    actor TEXT NOT NULL
+                );
+                CREATE INDEX training_runs_family ON training_runs(family, id);
+
+                CREATE TABLE model_versions (
+                    version TEXT PRIMARY KEY,
+                    family TEXT NOT NULL,
+                    run_id INTEGER NOT NULL REFERENCES training_runs(id),
+                    registered_at DATETIME NOT NULL
+                );
+
+                -- Metrics of a version on an evaluation set, by the set's content hash.
+                CREATE TABLE model_evaluations (
+                    model_version TEXT NOT NULL REFERENCES model_versions(version),
+                    evaluation_set_sha256 TEXT NOT NULL,
+                    metrics TEXT NOT NULL,
+                    evaluated_at DATETIME NOT NULL,
+                    PRIMARY KEY (model_version, evaluation_set_sha256)
+                );
+
+                CREATE TABLE frozen_evaluation_sets (
+                    family TEXT PRIMARY KEY,
+                    path TEXT NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    examples INTEGER NOT NULL,
+                    frozen_at DATETIME NOT NULL,
+                    actor TEXT NOT NULL
+                );
+
+                CREATE TABLE model_aliases (
+                    family TEXT NOT NULL,
+                    alias TEXT NOT NULL,
+                    version TEXT NOT NULL REFERENCES model_versions(version),
+                    PRIMARY KEY (family, alias)
+                );
+
+                CREATE TABLE alias_history (
+                    id INTEGER PRIMARY KEY,
+                    family TEXT NOT NULL,
+                    alias TEXT NOT NULL,
+                    version TEXT,
+                    previous_version TEXT,
+                    action TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    at DATETIME NOT NULL
+                );
+                CREATE INDEX alias_history_family ON alias_history(family, alias, id);
+                CREATE TRIGGER alias_history_no_update BEFORE UPDATE ON alias_history
+                    BEGIN SELECT RAISE(ABORT, 'the alias history is append-only'); END;
+                CREATE TRIGGER alias_history_no_delete BEFORE DELETE ON alias_history
+                    BEGIN SELECT RAISE(ABORT, 'the alias history is append-only'); END;
+                """)
+        }
         migrator.registerMigration("v6-keys-feedback-corrections") { db in
             try db.execute(sql: """
                 CREATE TABLE api_keys (
