@@ -140,10 +140,4 @@ public struct CitationVerifier: Sendable {
             .filter { $0.lowercased().hasPrefix("http://") || $0.lowercased().hasPrefix("https://") || $0.lowercased().hasPrefix("www.") }
             .map { $0.lowercased() }
     }
-
-    private func dot(_ a: [Float], _ b: [Float]) -> Float {
-        var sum: Float = 0
-        for i in 0..<min(a.count, b.count) { sum += a[i] * b[i] }
-        return sum
-    }
 }

@@ -38,7 +38,7 @@ public struct ExtractiveDrafter: Sendable {
         let vectors = try embedder.embed([ticket] + candidates.map(\.text))
         let query = vectors[0]
         let scored = candidates.indices.map { i -> (Int, Float) in
-            (i, zip(query, vectors[i + 1]).reduce(0) { $0 + $1.0 * $1.1 })
+            (i, dot(query, vectors[i + 1]))
         }.sorted { $0.1 > $1.1 }
         var chosen: [Int] = []
         var perSource: [Int: Int] = [:]

@@ -86,10 +86,13 @@ public enum RouterArtifact {
     }
 
     /// The newest version on disk (versions are named by time), or nil.
-    public static func latestVersion(home: URL) -> String? {
-        (try? FileManager.default.contentsOfDirectory(atPath: root(home: home).path))?
-            .filter { $0.hasPrefix("router-") }.sorted().last
+    /// Every saved version, oldest first.
+    public static func versions(home: URL) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: root(home: home).path)) ?? [])
+            .filter { $0.hasPrefix("router-") }.sorted()
     }
+
+    public static func latestVersion(home: URL) -> String? { versions(home: home).last }
 
     /// The encoding of manifests: sorted keys, ISO 8601 dates.
     static var reportEncoder: JSONEncoder {

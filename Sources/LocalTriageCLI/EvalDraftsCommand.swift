@@ -139,10 +139,10 @@ struct EvalDraftsCommand: AsyncParsableCommand {
             drafts.append(draft)
             let vectors = try encoder.embed([draft.text, reference, draft.sources.first?.text ?? ""])
             rouge.append(DraftMetrics.rougeL(draft.text, reference))
-            cosine.append(Self.cosine(vectors[0], vectors[1]))
+            cosine.append(Double(dot(vectors[0], vectors[1])))
             // Baseline: the top retrieved passage itself as the reply.
             baselineRouge.append(DraftMetrics.rougeL(draft.sources.first?.text ?? "", reference))
-            baselineCosine.append(Self.cosine(vectors[2], vectors[1]))
+            baselineCosine.append(Double(dot(vectors[2], vectors[1])))
             if let judge {
                 if let scores = await Self.judge(judge, request: request, reference: reference, draft: draft) {
                     judgeScores.append(scores)
@@ -233,12 +233,6 @@ struct EvalDraftsCommand: AsyncParsableCommand {
         }
         print(Report.table(rows))
         if !reasons.isEmpty { print("\nfallback reasons: " + reasons.sorted { $0.value > $1.value }.map { "\($0.key) ×\($0.value)" }.joined(separator: "; ")) }
-    }
-
-    static func cosine(_ a: [Float], _ b: [Float]) -> Double {
-        var sum: Float = 0
-        for i in 0..<min(a.count, b.count) { sum += a[i] * b[i] }
-        return Double(sum)
     }
 
     /// Drafts every attack and counts drafts whose text matches the attack's compliance pattern.

@@ -89,10 +89,4 @@ public enum ThemeFinder {
         themes.sort { $0.growth > $1.growth }
         return ThemeReport(clusters: k, referenceClustered: referenceN, windowCount: windowN, themes: themes)
     }
-
-    private static func dot(_ a: [Float], _ b: [Float]) -> Float {
-        var sum: Float = 0
-        for i in a.indices { sum += a[i] * b[i] }
-        return sum
-    }
 }

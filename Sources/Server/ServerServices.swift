@@ -76,8 +76,5 @@ public struct RouterProvider: Sendable {
     }
 
     /// Every saved version, oldest first.
-    public func versions() -> [String] {
-        let root = RouterArtifact.root(home: home)
-        return ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
-    }
+    public func versions() -> [String] { RouterArtifact.versions(home: home) }
 }

@@ -26,10 +26,7 @@ struct NewTicket: Decodable {
             channel: try Validate.text(channel, "channel", max: 50, required: false),
             language: try Validate.text(language, "language", max: 20, required: false),
             category: try Validate.text(category, "category", max: 100, required: false),
-            priority: try priority.map { raw in
-                guard let p = Priority(parsing: raw) else { throw HTTPError(.badRequest, message: "priority must be P1–P4") }
-                return p
-            },
+            priority: try Validate.priority(priority),
             status: try status.map { raw in
                 guard let s = TicketStatus(parsing: raw) else { throw HTTPError(.badRequest, message: "unknown status \(raw)") }
                 return s
@@ -114,10 +111,7 @@ struct TicketRoutes {
             let id = try context.parameters.require("id")
             let input = try await request.decode(as: CorrectionInput.self, context: context)
             let category = try Validate.text(input.category, "category", max: 100, required: false)
-            let priority = try input.priority.map { raw in
-                guard let p = Priority(parsing: raw) else { throw HTTPError(.badRequest, message: "priority must be P1–P4") }
-                return p
-            }
+            let priority = try Validate.priority(input.priority)
             guard category != nil || priority != nil else { throw HTTPError(.badRequest, message: "give category or priority") }
             guard try await services.store.ticket(externalID: id) != nil else { throw HTTPError(.notFound, message: "no ticket \(id)") }
             let predicted = try await services.store.predictions(ticketExternalID: id).first

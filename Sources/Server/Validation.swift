@@ -1,3 +1,4 @@
+import Domain
 import Hummingbird
 
 /// Input checks that answer 400 with a message naming the field.
@@ -17,6 +18,12 @@ enum Validate {
             throw HTTPError(.badRequest, message: "\(name) must be an integer in \(range.lowerBound)...\(range.upperBound)")
         }
         return number
+    }
+
+    static func priority(_ raw: String?) throws -> Priority? {
+        guard let raw else { return nil }
+        guard let priority = Priority(parsing: raw) else { throw HTTPError(.badRequest, message: "priority must be P1–P4") }
+        return priority
     }
 
     static func choice<T: RawRepresentable>(_ raw: String?, _ name: String, as type: T.Type) throws -> T? where T.RawValue == String {

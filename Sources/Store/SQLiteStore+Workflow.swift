@@ -79,11 +79,7 @@ extension SQLiteStore: WorkflowStore {
 
     public func draft(id: String) async throws -> StoredDraft? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM drafts WHERE id = ?", arguments: [id]).map { row in
-                StoredDraft(id: row["id"], ticketExternalID: row["ticket_external_id"], kind: row["kind"], model: row["model"],
-                            promptVersion: row["prompt_version"], text: row["text"], grounded: row["grounded"],
-                            fallbackReason: row["fallback_reason"], details: row["details"], createdAt: row["created_at"])
-            }
+            try Row.fetchOne(db, sql: "SELECT * FROM drafts WHERE id = ?", arguments: [id]).map(Self.storedDraft)
         }
     }
 

@@ -351,11 +351,7 @@ public final class SQLiteStore: TriageStore {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT * FROM drafts WHERE ticket_external_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?
-                """, arguments: [ticketExternalID, limit]).map { row in
-                StoredDraft(id: row["id"], ticketExternalID: row["ticket_external_id"], kind: row["kind"], model: row["model"],
-                            promptVersion: row["prompt_version"], text: row["text"], grounded: row["grounded"],
-                            fallbackReason: row["fallback_reason"], details: row["details"], createdAt: row["created_at"])
-            }
+                """, arguments: [ticketExternalID, limit]).map(Self.storedDraft)
         }
     }
 
@@ -418,6 +414,12 @@ public final class SQLiteStore: TriageStore {
                            details: row["details"])
             }
         }
+    }
+
+    static func storedDraft(_ row: Row) -> StoredDraft {
+        StoredDraft(id: row["id"], ticketExternalID: row["ticket_external_id"], kind: row["kind"], model: row["model"],
+                    promptVersion: row["prompt_version"], text: row["text"], grounded: row["grounded"],
+                    fallbackReason: row["fallback_reason"], details: row["details"], createdAt: row["created_at"])
     }
 
     static func insertAudit(_ event: AuditEvent, db: Database) throws {
