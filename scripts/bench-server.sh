@@ -17,6 +17,10 @@ export LOCALTRIAGE_HOME="$HOME_DIR"
 "$LT" ingest kb demo/kb >/dev/null
 "$LT" ingest tickets demo/tickets.jsonl >/dev/null
 "$LT" train router --data demo/tickets.jsonl --text-field body >/dev/null
+python3 -c 'import json,sys
+for line in open(sys.argv[1]):
+    t = json.loads(line)
+    print(json.dumps({"text": ((t.get("subject") or "") + "\n" + t["body"]).strip()}))' demo/tickets.jsonl >"$HOME_DIR/bodies.jsonl"
 KEY=$("$LT" keys create --name bench --role admin --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
 "$LT" serve --port "$PORT" --no-llm >"$HOME_DIR/serve.log" 2>&1 &
 SERVER=$!
@@ -24,17 +28,19 @@ trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$HOME_DIR"' EX
 for _ in $(seq 120); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 1; done
 
 # Two routers: with sentence embeddings (the default, more accurate; each triage embeds its text) and TF-IDF
-# only. The server follows the newest trained router without a restart.
+# only, made champion (forced: this is a speed test) — the server follows the champion without a restart.
 run_wrk() {
     echo "== wrk: POST /v1/triage ($1 router), 32 connections, 2 threads, 30 s" >&2
-    LT_KEY="$KEY" wrk -t2 -c32 -d30s -s scripts/wrk-triage.lua "http://127.0.0.1:$PORT/v1/triage" | tee "$HOME_DIR/wrk-$1.txt" >&2
+    LT_KEY="$KEY" LT_BODIES="$HOME_DIR/bodies.jsonl" wrk -t2 -c32 -d30s -s scripts/wrk-triage.lua "http://127.0.0.1:$PORT/v1/triage" | tee "$HOME_DIR/wrk-$1.txt" >&2
     grep '^WRK_JSON ' "$HOME_DIR/wrk-$1.txt" | sed "s/^WRK_JSON {/{\"router\": \"$1\", /"
 }
 {
     echo '{"connections": 32, "seconds": 30, "runs": ['
     run_wrk embeddings
     echo ','
-    "$LT" train router --data demo/tickets.jsonl --text-field body --no-embeddings >/dev/null
+    TFIDF=$("$LT" train router --data demo/tickets.jsonl --text-field body --no-embeddings --json \
+        | python3 -c 'import json,sys; print(json.load(sys.stdin)["version"])')
+    "$LT" models promote "$TFIDF" --force --reason "load benchmark of the TF-IDF-only router" >/dev/null
     sleep 3
     run_wrk tfidf
     echo ']}'

@@ -46,7 +46,7 @@ public struct ModelRegistry: Sendable {
     // MARK: Reading
 
     /// The champion's version, or nil when none is registered. One indexed read of the store: a long-running
-    /// process may call it per request to notice a promotion or rollback (see `ChampionLoader`).
+    /// process may call it per request to notice a promotion or rollback (see `RouterLoader`).
     public func championVersion() async throws -> String? {
         try await store.aliases(family: Self.family)[.champion]
     }
@@ -128,16 +128,18 @@ public struct ModelRegistry: Sendable {
         let champion = aliases[.champion]
         guard champion != version else { throw LifecycleError("\(version) is already the champion") }
         let verdict: PromotionGate.Verdict
-        if let champion {
-            guard let frozen = try await store.frozenEvaluationSet(family: Self.family) else {
-                throw LifecycleError("no frozen evaluation set to compare \(version) with the champion \(champion): "
-                    + "train with --eval-set FILE (or force the promotion with a reason)")
-            }
+        if let champion, let frozen = try await store.frozenEvaluationSet(family: Self.family) {
             let sha = frozen.dataset.sha256
             verdict = gate.judge(
                 candidate: try await store.evaluation(modelVersion: version, evaluationSetSHA256: sha),
                 champion: try await store.evaluation(modelVersion: champion, evaluationSetSHA256: sha),
                 evaluationSet: "\(frozen.dataset.path) (sha256 \(sha.prefix(12)))")
+        } else if let champion {
+            guard forceReason != nil else {
+                throw LifecycleError("no frozen evaluation set to compare \(version) with the champion \(champion): "
+                    + "train with --eval-set FILE (or force the promotion with a reason)")
+            }
+            verdict = PromotionGate.Verdict(passed: false, explanation: "no frozen evaluation set to compare with \(champion)")
         } else {
             verdict = PromotionGate.Verdict(passed: true, explanation: "no champion yet")
         }
