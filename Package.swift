@@ -43,11 +43,12 @@ let package = Package(
         // Lifecycle: router artefacts, training runs, the model registry (champion/challenger, gated promotion,
         // rollback), model cards; shared by the CLI and the HTTP server.
         .target(name: "Lifecycle", dependencies: ["Domain", "Store", "Routing"]),
-        // Monitoring: drift and data-quality checks of a window against a reference, emerging themes. No I/O.
+        // Monitoring: drift and data-quality checks of a window against a reference, emerging themes; the latest
+        // report's files (the only I/O).
         .target(name: "Monitoring", dependencies: ["Domain", "CBLAS"]),
         // Server: the HTTP API (Hummingbird), API keys and roles, health, readiness and Prometheus metrics.
         .target(name: "Server", dependencies: [
-            "Domain", "Store", "Search", "Routing", "Drafting", "LLM", "Lifecycle",
+            "Domain", "Store", "Search", "Routing", "Drafting", "LLM", "Lifecycle", "Monitoring",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -71,7 +72,7 @@ let package = Package(
         .testTarget(name: "LLMTests", dependencies: ["LLM", "TestSupport"]),
         .testTarget(name: "DraftingTests", dependencies: ["Drafting", "LLM", "Search", "Store", "Ingest", "Embeddings", "TestSupport"]),
         .testTarget(name: "ServerTests", dependencies: [
-            "Server", "Store", "Search", "Ingest", "Embeddings", "Drafting", "LLM", "Routing", "TestSupport",
+            "Server", "Store", "Search", "Ingest", "Embeddings", "Drafting", "LLM", "Routing", "Lifecycle", "Monitoring", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "MonitoringTests", dependencies: ["Monitoring", "Domain", "TestSupport"]),

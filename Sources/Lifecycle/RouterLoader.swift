@@ -1,30 +1,40 @@
 import Domain
 import Foundation
+import Store
 
-/// The router that answers, for a long-running process (the HTTP server): each `current()` reads the champion
-/// alias from the store (one indexed row) and decodes the artefact only when the alias names another version
-/// than the cached one. A promotion or rollback by any process (the CLI, another replica) is therefore picked
-/// up by the next request, without a restart. Homes from before the registry (no champion) get the newest
-/// artefact on disk.
-public actor ChampionLoader {
+/// The router an alias names, for a long-running process (the HTTP server): each `current()` reads the alias
+/// from the store (one indexed row) and decodes the artefact only when the alias names another version than the
+/// cached one. A promotion, rollback or new challenger by any process (the CLI, another replica) is therefore
+/// picked up by the next request, without a restart. For the champion, homes from before the registry (no
+/// alias) get the newest artefact on disk.
+public actor RouterLoader {
     public let registry: ModelRegistry
+    public let alias: ModelAlias
     private var cached: RouterArtifact.Loaded?
 
-    public init(registry: ModelRegistry) {
+    public init(registry: ModelRegistry, alias: ModelAlias = .champion) {
         self.registry = registry
+        self.alias = alias
     }
 
-    /// The champion router, reloaded when the champion changed since the last call.
-    public func current() async throws -> RouterArtifact.Loaded {
-        let version = try await registry.championVersion() ?? RouterArtifact.latestVersion(home: registry.home)
-        guard let version else {
-            throw LifecycleError("no trained router under \(RouterArtifact.root(home: registry.home).path): "
-                + "run `localtriage train router --data FILE`")
-        }
+    /// The router the alias names, reloaded when the alias moved since the last call; nil when it names none.
+    public func current() async throws -> RouterArtifact.Loaded? {
+        var version = try await registry.aliases()[alias]
+        if version == nil && alias == .champion { version = RouterArtifact.latestVersion(home: registry.home) }
+        guard let version else { return nil }
         if let cached, cached.version == version { return cached }
         let home = registry.home
         let loaded = try await offPool { try RouterArtifact.load(version, home: home) }  // decoding takes CPU
         cached = loaded
+        return loaded
+    }
+
+    /// The champion: like `current()`, but throws when no router was trained.
+    public func champion() async throws -> RouterArtifact.Loaded {
+        guard let loaded = try await current() else {
+            throw LifecycleError("no trained router under \(RouterArtifact.root(home: registry.home).path): "
+                + "run `localtriage train router --data FILE`")
+        }
         return loaded
     }
 }

@@ -7,8 +7,8 @@ import Store
 struct ModelsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "models",
-        abstract: "Registered router versions: list, promote through the gate, roll back, challenger, model cards.",
-        subcommands: [List.self, Promote.self, Rollback.self, Challenger.self, Card.self, History.self]
+        abstract: "Registered router versions: list, promote through the gate, roll back, challenger and its shadow evaluation, model cards.",
+        subcommands: [List.self, Promote.self, Rollback.self, Challenger.self, Shadow.self, Card.self, History.self]
     )
 
     /// Who changes the registry from the command line, for the audit log.
@@ -137,6 +137,40 @@ struct ModelsCommand: AsyncParsableCommand {
                                                                                  reason: reason)
             if global.json { return try Report.json(change) }
             print("challenger: \(change.previousVersion ?? "none") → \(change.version ?? "none")")
+        }
+    }
+
+    struct Shadow: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Shadow evaluation: the challenger beside the champion on the live tickets the server triaged.",
+            discussion: """
+                The server scores every stored ticket it triages with the challenger too (nothing of it is shown to \
+                agents). Reports category and priority agreement, and each router's accuracy on the tickets whose \
+                route agents corrected or confirmed.
+                """)
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The challenger version (default: the current challenger).") var version: String?
+
+        func run() async throws {
+            guard let report = try await ModelsCommand.registry(global).shadowReport(challenger: version) else {
+                throw ValidationError("no challenger is named: `localtriage models challenger VERSION` first")
+            }
+            if global.json { return try Report.json(report) }
+            print(Self.text(report))
+        }
+
+        static func text(_ r: ShadowReport) -> String {
+            func percent(_ x: Double?) -> String { x.map { String(format: "%.1f%%", 100 * $0) } ?? "–" }
+            var lines = ["challenger \(r.challenger) beside champion \(r.championVersions.joined(separator: ", ")) "
+                + "on \(r.tickets) live tickets",
+                         "category agreement \(percent(r.categoryAgreement)), priority agreement \(percent(r.priorityAgreement))"]
+            for (name, accuracy) in [("category", r.category), ("priority", r.priority)] {
+                lines.append(accuracy.map {
+                    "\(name) accuracy on \($0.n) agent-routed tickets: champion \(percent($0.champion)), "
+                        + "challenger \(percent($0.challenger))"
+                } ?? "\(name) accuracy: no agent-routed tickets yet")
+            }
+            return lines.joined(separator: "\n")
         }
     }
 

@@ -4,6 +4,7 @@ import Foundation
 import Lifecycle
 import Monitoring
 import Routing
+import Store
 
 /// `localtriage monitor`: drift, data quality and emerging themes of a window of tickets against a reference.
 struct MonitorCommand: AsyncParsableCommand {
@@ -18,40 +19,41 @@ struct MonitorCommand: AsyncParsableCommand {
     static let driftExitCode: Int32 = 3
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "Reference tickets (the training data, or a known-good period): CSV, JSON or JSONL.") var reference: String
-    @Option(help: "Recent tickets to check, same format.") var window: String
+    @Option(help: "Reference tickets (the training data, or a known-good period): CSV, JSON or JSONL. Default: the champion router's training data.")
+    var reference: String?
+    @Option(help: "Recent tickets to check, same format.") var window: String?
+    @Option(help: "Check the tickets in the store created in the last N days instead of a --window file.") var recentDays: Int?
     @Option(help: "Field holding the ticket text.") var textField = "text"
     @Option(help: "Field holding the category (labels are compared when both files have them).") var labelField = "category"
     @Option(help: "Field holding the priority.") var priorityField = "priority"
-    @Option(help: "A router version folder, latest, or none. Routes both sides for the confidence and abstain checks.")
-    var router = "latest"
-    @Option(help: "Folder for report.html, report.json and metrics.prom.") var out = "monitor-report"
+    @Option(help: "The router routing both sides for the confidence and abstain checks: champion, latest, a version, a version folder, or none.")
+    var router = "champion"
+    @Option(help: "Folder for report.html, report.json and metrics.prom (default: <home>/monitor, where the server reads the latest run).")
+    var out: String?
     @Option(help: "Significance level of each test.") var significance = 0.01
     @Option(help: "Domain-classifier AUC from which embeddings count as drifted.") var aucThreshold = 0.55
     @Option(help: "Clusters for the theme search (default: one per 30 texts, 8 to 150).") var clusters: Int?
 
-    struct Output: Encodable {
-        var reference: String
-        var window: String
-        var router: String?
-        var drifted: Bool
-        var drift: DriftReport
-        var themes: ThemeReport
+    func validate() throws {
+        guard (window != nil) != (recentDays != nil) else { throw ValidationError("give either --window FILE or --recent-days N") }
+        if let recentDays, recentDays < 1 { throw ValidationError("--recent-days must be at least 1") }
     }
 
     func run() async throws {
         let home = try global.homeDirectory()
+        let reference = try await referencePath(home: home)
         let referenceRows = try MonitorRows(path: reference, textField: textField, labelField: labelField, priorityField: priorityField)
-        let windowRows = try MonitorRows(path: window, textField: textField, labelField: labelField, priorityField: priorityField)
+        let (windowRows, windowName) = try await windowRows(home: home)
         let encoder = try EncoderLoader.load()
         Report.note("embedding \(referenceRows.texts.count) reference and \(windowRows.texts.count) window texts")
         let referenceEmbeddings = encoder.encode(referenceRows.texts), windowEmbeddings = encoder.encode(windowRows.texts)
 
         var routerVersion: String?, routedReference: RoutedRows?, routedWindow: RoutedRows?
-        if router != "none", let (model, version) = try loadRouter(home: home) {
+        if router != "none", let loaded = try await loadRouter(home: home) {
+            let (model, version) = (loaded.router, loaded.version)
             routerVersion = version
             routedWindow = RoutedRows(router: model, texts: windowRows.texts, embeddings: windowEmbeddings)
-            if try trainedOnReference(version: version, home: home) {
+            if try trainedOnReference(loaded, reference: reference) {
                 Report.note("note: router \(version) was trained on the reference, where its confidence is optimistic; "
                     + "the confidence and abstain checks need a reference it did not train on")
             } else {
@@ -74,14 +76,10 @@ struct MonitorCommand: AsyncParsableCommand {
         themeOptions.clusters = clusters
         let themes = ThemeFinder.find(referenceTexts: referenceRows.texts, referenceEmbeddings: referenceEmbeddings,
                                       windowTexts: windowRows.texts, windowEmbeddings: windowEmbeddings, options: themeOptions)
-        let output = Output(reference: reference, window: window, router: routerVersion, drifted: drift.drifted,
-                            drift: drift, themes: themes)
+        let output = MonitorReport(reference: reference, window: windowName, router: routerVersion, drift: drift, themes: themes)
 
-        let dir = URL(fileURLWithPath: out)
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        try Report.encoded(output).write(to: dir.appendingPathComponent("report.json"))
-        try MonitorMetrics.text(drift: drift, themes: themes)
-            .write(to: dir.appendingPathComponent("metrics.prom"), atomically: true, encoding: .utf8)
+        let dir = out.map { URL(fileURLWithPath: $0) } ?? MonitorReport.directory(home: home)
+        try output.save(in: dir)
         try MonitorHTML.render(
             output, referenceSample: referenceSample, windowSample: windowSample,
             windowConfidences: routedWindow?.confidences
@@ -96,24 +94,51 @@ struct MonitorCommand: AsyncParsableCommand {
         if drift.drifted { throw ExitCode(Self.driftExitCode) }
     }
 
-    private func loadRouter(home: URL) throws -> (Router, String)? {
+    /// --reference, or the training data of the champion router as its training run recorded it.
+    private func referencePath(home: URL) async throws -> String {
+        if let reference { return reference }
+        let registry = ModelRegistry(store: try SQLiteStore(home: home), home: home)
+        guard let champion = try await registry.championVersion(),
+              let run = try await registry.store.trainingRun(modelVersion: champion) else {
+            throw ValidationError("no champion router to take the reference from: give --reference FILE")
+        }
+        guard FileManager.default.fileExists(atPath: run.trainingData.path) else {
+            throw ValidationError("the champion's training data \(run.trainingData.path) is gone: give --reference FILE")
+        }
+        Report.note("reference: \(run.trainingData.path), the training data of the champion \(champion)")
+        return run.trainingData.path
+    }
+
+    /// The --window file, or the tickets stored in the last --recent-days days.
+    private func windowRows(home: URL) async throws -> (MonitorRows, String) {
+        if let window {
+            return (try MonitorRows(path: window, textField: textField, labelField: labelField, priorityField: priorityField), window)
+        }
+        let days = recentDays ?? 7
+        let since = Date().addingTimeInterval(-Double(days) * 86_400)
+        let tickets = try await SQLiteStore(home: home).tickets(TicketQuery(createdSince: since, limit: 1_000_000)).map(\.ticket)
+        guard !tickets.isEmpty else { throw ValidationError("no tickets in the store created in the last \(days) days") }
+        return (MonitorRows(texts: tickets.map(\.text), categories: tickets.map(\.category),
+                            priorities: tickets.map { $0.priority?.rawValue }),
+                "store: \(tickets.count) tickets created in the last \(days) days")
+    }
+
+    private func loadRouter(home: URL) async throws -> RouterArtifact.Loaded? {
         do {
-            let loaded = try RouterArtifact.load(router, home: home)
-            return (loaded.router, loaded.version)
-        } catch where router == "latest" {
+            return try await RouterSelection.load(router, home: home)
+        } catch where router == "champion" || router == "latest" {
             Report.note("note: no trained router, so no confidence or abstain checks")
             return nil
         }
     }
 
     /// True when the router's manifest records the reference file's SHA-256 as its training data.
-    private func trainedOnReference(version: String, home: URL) throws -> Bool {
-        let folder = router == "latest" ? RouterArtifact.directory(version: version, home: home) : URL(fileURLWithPath: router)
-        guard let manifest = try? RouterArtifact.manifest(at: folder) else { return false }
+    private func trainedOnReference(_ loaded: RouterArtifact.Loaded, reference: String) throws -> Bool {
+        guard let manifest = try? RouterArtifact.manifest(at: loaded.directory) else { return false }
         return manifest.trainingDataSHA256 == (try ContentHash.sha256(fileAt: URL(fileURLWithPath: reference)))
     }
 
-    static func table(_ output: Output) -> String {
+    static func table(_ output: MonitorReport) -> String {
         func number(_ value: Double?) -> String { value.map { String(format: "%.4g", $0) } ?? "–" }
         var text = "reference n = \(output.drift.referenceCount), window n = \(output.drift.windowCount)"
             + (output.router.map { ", router \($0)" } ?? "") + "\n"

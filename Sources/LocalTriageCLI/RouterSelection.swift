@@ -9,6 +9,6 @@ enum RouterSelection {
 
     static func load(_ reference: String, home: URL) async throws -> RouterArtifact.Loaded {
         guard reference == "champion" else { return try RouterArtifact.load(reference, home: home) }
-        return try await ChampionLoader(registry: ModelRegistry(store: try SQLiteStore(home: home), home: home)).current()
+        return try await RouterLoader(registry: ModelRegistry(store: try SQLiteStore(home: home), home: home)).champion()
     }
 }

@@ -35,6 +35,13 @@ public final class ServerMetrics: Sendable {
                              labels: [("kind", kind)]).increment()
     }
 
+    /// Counts shadow predictions of the challenger by outcome (`recorded`, `failed`).
+    func shadow(_ outcome: String) {
+        registry.makeCounter(descriptor: .init(metricName: "localtriage_shadow_predictions", unitName: "total",
+                                               helpText: "Challenger predictions made beside the champion's, by outcome"),
+                             labels: [("outcome", outcome)]).increment()
+    }
+
     /// The exposition text.
     public func render() -> String { registry.emitToString() }
 }

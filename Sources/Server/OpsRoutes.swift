@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Monitoring
 import Store
 
 struct Readiness: ResponseEncodable {
@@ -9,7 +10,7 @@ struct Readiness: ResponseEncodable {
 }
 
 /// /healthz (the process answers: no key), /readyz (store and model server really answer), /metrics
-/// (Prometheus), and the OpenAPI document with its docs page.
+/// (Prometheus, with the latest monitor run's drift values), and the OpenAPI document with its docs page.
 struct OpsRoutes {
     let services: ServerServices
 
@@ -27,8 +28,10 @@ struct OpsRoutes {
             return EditedResponse(status: readiness.ready ? .ok : .serviceUnavailable, response: readiness)
         }
         routes.on(.get, "/metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                     body: ResponseBody(byteBuffer: ByteBuffer(string: services.metrics.render())))
+            // The latest `localtriage monitor` run's drift and theme values follow the server's own metrics.
+            let text = services.metrics.render() + (MonitorReport.latestMetrics(home: services.routers.home) ?? "")
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
         routes.on(.get, "/openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: try OpenAPIDocument.data())))

@@ -55,24 +55,30 @@ public struct ServerServices: Sendable {
     }
 }
 
-/// The router that answers: the registry's champion (or, in a home without a registry, the newest artefact).
-/// Each call reads the champion alias, so a promotion or rollback takes effect without a restart.
+/// The routers that answer: the registry's champion (or, in a home without a registry, the newest artefact), and
+/// the challenger scored beside it on live tickets (shadow evaluation). Each call reads the aliases, so a
+/// promotion, rollback or new challenger takes effect without a restart.
 public struct RouterProvider: Sendable {
     public let home: URL
-    private let registry: ModelRegistry
-    private let loader: ChampionLoader
+    public let registry: ModelRegistry
+    private let champion: RouterLoader
+    private let challenger: RouterLoader
 
     public init(store: any ModelLifecycleStore, home: URL) {
         self.home = home
         registry = ModelRegistry(store: store, home: home)
-        loader = ChampionLoader(registry: registry)
+        champion = RouterLoader(registry: registry, alias: .champion)
+        challenger = RouterLoader(registry: registry, alias: .challenger)
     }
 
-    /// The current router and its version, or nil when none is trained.
+    /// The champion router and its version, or nil when none is trained.
     public func current() async throws -> (version: String, router: Routing.Router)? {
-        guard try await registry.championVersion() != nil || RouterArtifact.latestVersion(home: home) != nil else { return nil }
-        let loaded = try await loader.current()
-        return (loaded.version, loaded.router)
+        try await champion.current().map { ($0.version, $0.router) }
+    }
+
+    /// The challenger router and its version, or nil when no challenger is named.
+    public func currentChallenger() async throws -> (version: String, router: Routing.Router)? {
+        try await challenger.current().map { ($0.version, $0.router) }
     }
 
     /// Every saved version, oldest first.

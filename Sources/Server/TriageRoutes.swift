@@ -36,20 +36,12 @@ struct SimilarResults: ResponseEncodable {
     var hits: [Hit]
 }
 
-struct ModelList: ResponseEncodable {
-    struct Model: Encodable {
-        var kind: String
-        var version: String
-        var active: Bool
-    }
-    var models: [Model]
-}
-
-/// Triage (ad-hoc text or a stored ticket), search, similar tickets, and the models in use.
+/// Triage (ad-hoc text or a stored ticket), search and similar tickets.
 struct TriageRoutes {
     let services: ServerServices
 
-    /// Routes a text; for a stored ticket, records the prediction. nil when no router is trained yet.
+    /// Routes a text; for a stored ticket, records the prediction and lets the challenger, if any, score it too
+    /// (shadow evaluation). nil when no router is trained yet.
     func triage(_ text: String, storeFor ticketID: String?) async throws -> TriageResult? {
         guard let (version, router) = try await services.routers.current() else { return nil }
         let started = ContinuousClock.now
@@ -62,8 +54,28 @@ struct TriageRoutes {
                 ticketExternalID: ticketID, modelVersion: version, category: decision.category, queue: decision.queue,
                 suggestedCategory: decision.suggestedCategory, confidence: decision.confidence, abstained: decision.abstained,
                 priority: decision.priority, details: details)])
+            await shadow(text, ticketID: ticketID, champion: (version, decision), embedding: embedding)
         }
         return TriageResult(modelVersion: version, decision: decision)
+    }
+
+    /// Records the challenger's decision beside the champion's. Shadow scoring never fails the request: its
+    /// errors are counted in /metrics (`localtriage_shadow_predictions_total{outcome="failed"}`).
+    private func shadow(_ text: String, ticketID: String, champion: (version: String, decision: RoutingDecision),
+                        embedding: [Float]?) async {
+        do {
+            guard let (version, challenger) = try await services.routers.currentChallenger(),
+                  version != champion.version else { return }
+            var vector = embedding
+            if challenger.usesEmbeddings && vector == nil { vector = try await services.batcher.embed(text) }
+            let decision = challenger.route(text, embedding: challenger.usesEmbeddings ? vector : nil)
+            try await services.store.saveShadowPrediction(ShadowPrediction(
+                ticketExternalID: ticketID, championVersion: champion.version, challengerVersion: version,
+                champion: ShadowDecision(champion.decision), challenger: ShadowDecision(decision)))
+            services.metrics.shadow("recorded")
+        } catch {
+            services.metrics.shadow("failed")
+        }
     }
 
     func add(to routes: RouteRegistrar) {
@@ -102,16 +114,12 @@ struct TriageRoutes {
             let hits = try await services.similar.similar(to: query, k: k)
             return SimilarResults(hits: hits.map { .init(ticket: $0.ticket, score: $0.score) })
         }
-        routes.on(.get, "/models") { _, _ in
-            let active = try await services.routers.current()?.version
-            let routers = services.routers.versions().reversed().map {
-                ModelList.Model(kind: "router", version: $0, active: $0 == active)
-            }
-            return ModelList(models: routers + [
-                .init(kind: "embedding", version: services.embedder.modelName, active: true),
-                .init(kind: "llm", version: services.drafting.model?.modelName ?? "none", active: services.drafting.model != nil),
-            ])
-        }
     }
 }
 
+extension ShadowDecision {
+    init(_ decision: RoutingDecision) {
+        self.init(category: decision.suggestedCategory, abstained: decision.abstained, confidence: decision.confidence,
+                  priority: decision.priority)
+    }
+}

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// Quality of a model on one labelled set (a validation split or the frozen evaluation set).
@@ -140,6 +141,48 @@ public struct AliasChange: Codable, Sendable, Equatable {
         self.action = action
         self.actor = actor
         self.reason = reason
+        self.at = at
+    }
+}
+
+/// What one router said about a ticket, as kept for shadow evaluation.
+public struct ShadowDecision: Codable, Sendable, Equatable {
+    /// The most likely category (also when the router abstained).
+    public var category: String
+    public var abstained: Bool
+    public var confidence: Double
+    public var priority: Priority?
+
+    public init(category: String, abstained: Bool, confidence: Double, priority: Priority?) {
+        self.category = category
+        self.abstained = abstained
+        self.confidence = confidence
+        self.priority = priority
+    }
+}
+
+/// The champion's and the challenger's decisions on one live ticket, and the route an agent gave it, if any.
+public struct ShadowPrediction: Codable, Sendable, Equatable {
+    public var ticketExternalID: String
+    public var championVersion: String
+    public var challengerVersion: String
+    public var champion: ShadowDecision
+    public var challenger: ShadowDecision
+    /// The category and priority agents last gave the ticket in a route correction (read back only).
+    public var correctedCategory: String?
+    public var correctedPriority: Priority?
+    public var at: Date
+
+    public init(ticketExternalID: String, championVersion: String, challengerVersion: String, champion: ShadowDecision,
+                challenger: ShadowDecision, correctedCategory: String? = nil, correctedPriority: Priority? = nil,
+                at: Date = Date()) {
+        self.ticketExternalID = ticketExternalID
+        self.championVersion = championVersion
+        self.challengerVersion = challengerVersion
+        self.champion = champion
+        self.challenger = challenger
+        self.correctedCategory = correctedCategory
+        self.correctedPriority = correctedPriority
         self.at = at
     }
 }

@@ -28,4 +28,10 @@ public protocol ModelLifecycleStore: Sendable {
     func moveAlias(_ change: AliasChange) async throws
     /// The family's alias moves, oldest first.
     func aliasHistory(family: String) async throws -> [AliasChange]
+
+    /// Records the challenger's decision beside the champion's for a live ticket (one row per ticket and
+    /// challenger: a ticket triaged again replaces its row).
+    func saveShadowPrediction(_ prediction: ShadowPrediction) async throws
+    /// The challenger's shadow predictions, newest first, each with the ticket's latest route correction.
+    func shadowPredictions(challengerVersion: String, limit: Int) async throws -> [ShadowPrediction]
 }

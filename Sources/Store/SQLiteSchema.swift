@@ -296,6 +296,22 @@ enum SQLiteSchema {
                 CREATE INDEX route_corrections_ticket ON route_corrections(ticket_id);
                 """)
         }
+        migrator.registerMigration("v7-shadow-predictions") { db in
+            try db.execute(sql: """
+                -- A challenger's decision beside the champion's on a live ticket (shadow evaluation).
+                CREATE TABLE shadow_predictions (
+                    id INTEGER PRIMARY KEY,
+                    ticket_id INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+                    champion_version TEXT NOT NULL,
+                    challenger_version TEXT NOT NULL,
+                    champion TEXT NOT NULL,
+                    challenger TEXT NOT NULL,
+                    at DATETIME NOT NULL,
+                    UNIQUE (ticket_id, challenger_version)
+                );
+                CREATE INDEX shadow_predictions_challenger ON shadow_predictions(challenger_version, id);
+                """)
+        }
         return migrator
     }
 }

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import GRDB
 
@@ -149,6 +150,39 @@ extension SQLiteStore {
                                        previousVersion: row["previous_version"], action: action, actor: row["actor"],
                                        reason: row["reason"], at: row["at"])
                 }
+        }
+    }
+
+    public func saveShadowPrediction(_ p: ShadowPrediction) async throws {
+        try await pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO shadow_predictions (ticket_id, champion_version, challenger_version, champion, challenger, at)
+                SELECT id, ?, ?, ?, ?, ? FROM tickets WHERE external_id = ?
+                ON CONFLICT (ticket_id, challenger_version) DO UPDATE SET champion_version = excluded.champion_version,
+                    champion = excluded.champion, challenger = excluded.challenger, at = excluded.at
+                """, arguments: [p.championVersion, p.challengerVersion, try Self.json(p.champion),
+                                 try Self.json(p.challenger), p.at, p.ticketExternalID])
+            guard db.changesCount == 1 else { throw StoreError("no ticket \(p.ticketExternalID)") }
+        }
+    }
+
+    public func shadowPredictions(challengerVersion: String, limit: Int) async throws -> [ShadowPrediction] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT t.external_id, s.champion_version, s.challenger_version, s.champion, s.challenger, s.at,
+                       (SELECT category FROM route_corrections WHERE ticket_id = s.ticket_id AND category IS NOT NULL
+                        ORDER BY id DESC LIMIT 1) AS corrected_category,
+                       (SELECT priority FROM route_corrections WHERE ticket_id = s.ticket_id AND priority IS NOT NULL
+                        ORDER BY id DESC LIMIT 1) AS corrected_priority
+                FROM shadow_predictions s JOIN tickets t ON t.id = s.ticket_id
+                WHERE s.challenger_version = ? ORDER BY s.id DESC LIMIT ?
+                """, arguments: [challengerVersion, limit]).map { row in
+                ShadowPrediction(
+                    ticketExternalID: row["external_id"], championVersion: row["champion_version"],
+                    challengerVersion: row["challenger_version"], champion: try Self.decode(row["champion"]),
+                    challenger: try Self.decode(row["challenger"]), correctedCategory: row["corrected_category"],
+                    correctedPriority: (row["corrected_priority"] as String?).flatMap(Priority.init(rawValue:)), at: row["at"])
+            }
         }
     }
 

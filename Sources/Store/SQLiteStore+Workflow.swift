@@ -53,6 +53,9 @@ extension SQLiteStore: WorkflowStore {
             if let status = query.status { conditions.append("t.status = ?"); arguments += [status.rawValue] }
             if let category = query.category { conditions.append("t.category = ?"); arguments += [category] }
             if let priority = query.priority { conditions.append("t.priority = ?"); arguments += [priority.rawValue] }
+            if let since = query.createdSince {
+                conditions.append("COALESCE(t.created_at, t.ingested_at) >= ?"); arguments += [since]
+            }
             arguments += [query.limit, query.offset]
             let rows = try Row.fetchAll(db, sql: """
                 SELECT t.*, p.model_version AS p_model, p.category AS p_category, p.queue AS p_queue,

@@ -87,13 +87,17 @@ public struct TicketQuery: Sendable, Equatable {
     public var status: TicketStatus?
     public var category: String?
     public var priority: Priority?
+    /// Only tickets created (or, without a creation date, ingested) at or after this moment.
+    public var createdSince: Date?
     public var limit = 50
     public var offset = 0
 
-    public init(status: TicketStatus? = nil, category: String? = nil, priority: Priority? = nil, limit: Int = 50, offset: Int = 0) {
+    public init(status: TicketStatus? = nil, category: String? = nil, priority: Priority? = nil, createdSince: Date? = nil,
+                limit: Int = 50, offset: Int = 0) {
         self.status = status
         self.category = category
         self.priority = priority
+        self.createdSince = createdSince
         self.limit = limit
         self.offset = offset
     }

@@ -73,4 +73,35 @@ import Testing
                                    "--window", shiftedFile.path, "--out", out.path, "--home", dir.path])
         #expect(missing.status != 0 && missing.status != 3)
     }
+
+    @Test(.enabled(if: modelInstalled, "all-MiniLM-L6-v2 is not installed: run make setup"))
+    func monitorChecksTheStoredTicketsOfTheLastDaysIntoTheHome() throws {
+        let dir = try TestSupport.temporaryDirectory("cli-monitor-store")
+        let referenceFile = dir.appendingPathComponent("reference.jsonl")
+        try (Self.tickets("card", Self.card, count: 40) + Self.tickets("login", Self.login, count: 40))
+            .joined(separator: "\n").write(to: referenceFile, atomically: true, encoding: .utf8)
+        // Tickets without a creation date count from their ingestion: now.
+        let recent = (Self.tickets("card", Self.card, count: 20, offset: 200) + Self.tickets("crypto", Self.crypto, count: 30))
+            .enumerated().map { $0.element.replacingOccurrences(of: "{", with: "{\"id\": \"R-\($0.offset)\", ") }
+        let recentFile = dir.appendingPathComponent("recent.jsonl")
+        try recent.joined(separator: "\n").write(to: recentFile, atomically: true, encoding: .utf8)
+
+        let noReference = try CLI.run(["monitor", "--recent-days", "7", "--home", dir.path])
+        #expect(noReference.status != 0 && noReference.stderr.contains("--reference"), "\(noReference.stderr)")
+        let ingest = try CLI.run(["ingest", "tickets", recentFile.path, "--home", dir.path])
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        let result = try CLI.run(["monitor", "--reference", referenceFile.path, "--recent-days", "7", "--home", dir.path,
+                                  "--clusters", "8", "--json"])
+        #expect(result.status == 3, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["window"] as? String == "store: 50 tickets created in the last 7 days")
+        // The latest run lands in the home, where the server reads it (/metrics, analytics).
+        let latest = dir.appendingPathComponent("monitor")
+        let metrics = try String(contentsOf: latest.appendingPathComponent("metrics.prom"), encoding: .utf8)
+        #expect(metrics.contains("localtriage_drift_alert 1") && metrics.contains("localtriage_monitor_last_run_timestamp_seconds"))
+        #expect(FileManager.default.fileExists(atPath: latest.appendingPathComponent("report.html").path))
+        let both = try CLI.run(["monitor", "--reference", referenceFile.path, "--recent-days", "7", "--window", recentFile.path,
+                                "--home", dir.path])
+        #expect(both.status != 0 && both.status != 3 && both.stderr.contains("either"))
+    }
 }

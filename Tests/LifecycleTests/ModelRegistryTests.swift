@@ -77,20 +77,20 @@ struct ModelRegistryTests {
         let lab = try LifecycleFixture("registry-loader")
         let weak = try await lab.trainWeak(evalSet: anchorEval)
         let strong = try await lab.trainStrong()
-        let loader = ChampionLoader(registry: lab.registry)
+        let loader = RouterLoader(registry: lab.registry)
         let text = "I was charged twice for my subscription this month"
         let embedding = try #require(encoder).encode([text])[0]
-        #expect(try await loader.current().version == weak.run.modelVersion)
+        #expect(try await loader.champion().version == weak.run.modelVersion)
 
         // Another registry over another connection to the same home: as the CLI would, beside a server.
         let other = ModelRegistry(store: try SQLiteStore(home: lab.home), home: lab.home)
         _ = try await other.promote(strong.run.modelVersion, actor: "cli")
-        let promoted = try await loader.current()
+        let promoted = try await loader.champion()
         #expect(promoted.version == strong.run.modelVersion)
         #expect(promoted.router.route(text, embedding: embedding) == strong.router.route(text, embedding: embedding))
 
         _ = try await other.rollback(actor: "cli")
-        let restored = try await loader.current()
+        let restored = try await loader.champion()
         #expect(restored.version == weak.run.modelVersion)
         #expect(restored.router.route(text) == weak.router.route(text))
     }

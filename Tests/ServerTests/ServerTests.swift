@@ -12,7 +12,8 @@ import Store
 import TestSupport
 import Testing
 
-private let encoder: SentenceEncoder? = {
+/// all-MiniLM-L6-v2 from the .venv, when installed (search and similar tickets need it).
+let encoder: SentenceEncoder? = {
     guard let directory = try? ModelLocator.miniLM(root: TestSupport.repositoryRoot) else { return nil }
     return try? SentenceEncoder(modelDirectory: directory)
 }()

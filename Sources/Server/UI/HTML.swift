@@ -11,7 +11,7 @@ enum HTML {
     /// A page with the navigation; `body` is already HTML.
     static func page(_ title: String, _ body: String, status: HTTPResponse.Status = .ok, signedIn: Bool = true) -> Response {
         let nav = signedIn ? """
-            <nav><a href="/ui/inbox">Inbox</a><a href="/ui/analytics">Analytics</a><a href="/docs">API</a>\
+            <nav><a href="/ui/inbox">Inbox</a><a href="/ui/analytics">Analytics</a><a href="/ui/models">Models</a><a href="/docs">API</a>\
             <form method="post" action="/ui/logout"><button>Sign out</button></form></nav>
             """ : ""
         let html = """

@@ -9,6 +9,8 @@ enum UIAssets {
         blockquote{background:#f5f6f8;margin:0;padding:.8rem 1rem;border-left:3px solid #1f2a44;white-space:pre-wrap}
         pre{white-space:pre-wrap;background:#f5f6f8;padding:.6rem}.unsupported{background:#ffe3e3}.cite{font-size:.8em}
         svg.bars rect{fill:#3b6fd1}svg.bars text{font-size:12px}textarea{width:100%}#feedback button{margin:.3rem .3rem .3rem 0}
+        form.inline{display:inline;margin-right:.3rem}.notice{background:#eef4ff;padding:.6rem 1rem;border-left:3px solid #3b6fd1}
+        section form{margin:.5rem 0}
         """
 
     static let js = """

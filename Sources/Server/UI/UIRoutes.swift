@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Hummingbird
+import Monitoring
 import Store
 
 /// The web UI for agents and leads: sign-in with an API key (kept in an HttpOnly, SameSite=Strict cookie), the
@@ -57,8 +58,9 @@ struct UIRoutes {
             }
             let analytics = try await services.store.analytics(days: 30)
             let open = try await services.store.tickets(TicketQuery(limit: 500)).map(\.ticket)
-            return HTML.page("Analytics", analyticsPage(analytics, open: open))
+            return HTML.page("Analytics", analyticsPage(analytics, open: open, monitor: MonitorReport.latest(home: services.routers.home)))
         }
+        ModelsPage(services: services).add(to: group)
     }
 
     static func asset(_ text: String, _ type: String) -> Response {
@@ -115,7 +117,7 @@ struct UIRoutes {
             """
     }
 
-    func analyticsPage(_ a: WorkflowAnalytics, open: [Ticket]) -> String {
+    func analyticsPage(_ a: WorkflowAnalytics, open: [Ticket], monitor: MonitorReport?) -> String {
         var risk: [String: Int] = [:]
         for t in open { risk[sla.risk(of: t).rawValue, default: 0] += 1 }
         let routing = a.correctedRoutes == 0 ? "no corrections yet"
@@ -130,6 +132,32 @@ struct UIRoutes {
             <section><h2>Routing quality</h2><p>\(routing)</p></section>
             <section><h2>Drafts</h2><p>\(a.drafts) drafts, \(a.extractiveDrafts) extractive; mean edit distance of edited drafts \
             \(a.meanEditDistance.map { String(format: "%.2f", $0) } ?? "–")</p>\(SVGBars.render(a.draftVerdicts))</section>
+            \(monitorSection(monitor))
+            """
+    }
+
+    /// Drift and emerging themes from the latest `localtriage monitor` run.
+    func monitorSection(_ report: MonitorReport?) -> String {
+        guard let report else {
+            return """
+                <section id="themes"><h2>Drift and emerging themes</h2><p class="muted">The monitor has not run on this home yet: \
+                <code>localtriage monitor --recent-days 7</code> (daily from cron, say) compares recent tickets with the \
+                router's training data.</p></section>
+                """
+        }
+        let alarms = report.drift.checks.filter { $0.status == .drift }.map { HTML.escape($0.name) }
+        let themes = report.themes.themes.map { theme in
+            let examples = theme.examples.prefix(2).map { "<br><span class=\"muted\">“\(HTML.escape(String($0.prefix(120))))”</span>" }.joined()
+            return "<li><strong>\(HTML.escape(theme.terms.joined(separator: ", ")))</strong> — \(theme.kind.rawValue), "
+                + String(format: "%d tickets, %.1f%% of the window vs %.1f%% of the reference", theme.windowCount,
+                         100 * theme.windowShare, 100 * theme.referenceShare) + "\(examples)</li>"
+        }.joined()
+        return """
+            <section id="themes"><h2>Drift and emerging themes</h2>
+            <p class="muted">Monitor run of \(HTML.escape(ISO8601DateFormatter().string(from: report.generatedAt))): \
+            \(HTML.escape(report.window)) against \(HTML.escape(report.reference)).</p>
+            <p>\(alarms.isEmpty ? "No drift check is beyond its threshold." : "<span class=\"error\">Drift</span> in: \(alarms.joined(separator: ", ")).")</p>
+            \(themes.isEmpty ? "<p>No emerging theme.</p>" : "<ol>\(themes)</ol>")</section>
             """
     }
 }
