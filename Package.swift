@@ -52,7 +52,10 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ], resources: [.copy("openapi.json")]),
+        ], resources: [.copy("openapi.json")],
+        // Members of modules the Server does not import (GRDB's, through Store) stay invisible: GRDB's `SQL` is
+        // string-interpolable and once captured the UI's HTML string literals.
+        swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
         .executableTarget(
             name: "LocalTriageCLI",
             dependencies: [

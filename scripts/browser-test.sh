@@ -2,7 +2,8 @@
 # The web UI in a real browser: serves the demo data (real router, encoder and llama-server; no mocks) from a
 # temporary home and runs tests/browser/ui_test.py in headless Chromium from Debian, driven by Playwright from PyPI
 # (in .venv-browser; Playwright's own browser download is never used). Covers sign-in, the inbox, a ticket page,
-# the streamed and cited draft with an edit recorded, analytics by role, and no console errors or CSP violations.
+# the streamed and cited draft with an edit recorded, analytics by role, the Models page (challenger, shadow,
+# forced promotion, rollback), and no console errors or CSP violations.
 # Screenshots go to test-artifacts/browser/. Installs what is missing first (Debian chromium, the venv).
 # LOCALTRIAGE is the binary (make test sets it); BROWSER_TEST_PORT picks the port (default: a free one).
 set -euo pipefail
@@ -40,9 +41,12 @@ step "demo data into $HOME_DIR: knowledge base, tickets, router, routing"
 "$LT" ingest tickets demo/tickets.jsonl >/dev/null
 "$LT" train router --data demo/tickets.jsonl --text-field body >/dev/null
 "$LT" triage --stored >/dev/null
+# A second, TF-IDF-only version: registered beside the champion, for the Models page's promote and roll back.
+"$LT" train router --data demo/tickets.jsonl --text-field body --no-embeddings >/dev/null
 key() { "$LT" keys create --name "browser-$1" --role "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])'; }
 AGENT_KEY=$(key agent)
 LEAD_KEY=$(key lead)
+ADMIN_KEY=$(key admin)
 
 PORT="${BROWSER_TEST_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 step "starting localtriage serve on 127.0.0.1:$PORT with the supervised llama-server"
@@ -61,7 +65,7 @@ fi
 
 step "server ready; running tests/browser/ui_test.py in headless Chromium"
 status=0
-LT_URL="http://127.0.0.1:$PORT" LT_AGENT_KEY="$AGENT_KEY" LT_LEAD_KEY="$LEAD_KEY" LT_CHROMIUM="$CHROMIUM" \
+LT_URL="http://127.0.0.1:$PORT" LT_AGENT_KEY="$AGENT_KEY" LT_LEAD_KEY="$LEAD_KEY" LT_ADMIN_KEY="$ADMIN_KEY" LT_CHROMIUM="$CHROMIUM" \
     LT_ARTIFACTS=test-artifacts/browser .venv-browser/bin/python tests/browser/ui_test.py || status=$?
 if [ "$status" != 0 ]; then echo "--- the end of the server's log:" >&2; tail -n 40 "$HOME_DIR/serve.log" >&2; fi
 step "done (exit $status)"

@@ -1,4 +1,6 @@
+import Foundation
 import Hummingbird
+import Logging
 import NIOConcurrencyHelpers
 import Store
 

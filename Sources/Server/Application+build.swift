@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import Store
 
 /// Where and how the server listens.
 public struct ServerConfiguration: Sendable {

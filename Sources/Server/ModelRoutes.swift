@@ -1,5 +1,8 @@
+import Domain
+import Drafting
 import Foundation
 import Hummingbird
+import LLM
 import Lifecycle
 import Store
 

@@ -1,3 +1,4 @@
+import Drafting
 import Foundation
 import Hummingbird
 import Monitoring

@@ -1,4 +1,5 @@
 import Domain
+import Foundation
 import Hummingbird
 
 /// Input checks that answer 400 with a message naming the field.

@@ -233,7 +233,9 @@ struct WebUITests {
             let forbidden = try await client.execute(uri: "/ui/analytics", method: .get, headers: session)
             #expect(forbidden.status == .forbidden)
             let analytics = try await client.execute(uri: "/ui/analytics", method: .get, headers: [.cookie: "lt_key=\(lead.secret)"])
-            #expect(analytics.status == .ok && String(buffer: analytics.body).contains("<svg"))
+            let charts = String(buffer: analytics.body)
+            #expect(analytics.status == .ok && charts.contains("<svg") && charts.contains("<rect"))
+            #expect(!charts.contains("SQL("), "chart markup is HTML, not a debug description of another type")
             // The page's script calls the API with the same cookie.
             let apiWithCookie = try await client.execute(uri: "/v1/tickets?limit=1", method: .get, headers: session)
             #expect(apiWithCookie.status == .ok)

@@ -6,6 +6,7 @@ the server on the demo data and sets:
   LT_URL         the server's root, e.g. http://127.0.0.1:18766
   LT_AGENT_KEY   an API key with the agent role
   LT_LEAD_KEY    an API key with the lead role
+  LT_ADMIN_KEY   an API key with the admin role (the home has two router versions to promote and roll back)
   LT_ARTIFACTS   where screenshots go (default test-artifacts/browser)
   LT_CHROMIUM    the Chromium binary (default: Debian's /usr/lib/chromium/chromium)
 
@@ -28,25 +29,14 @@ from playwright.sync_api import sync_playwright
 BASE = os.environ["LT_URL"].rstrip("/")
 AGENT_KEY = os.environ["LT_AGENT_KEY"]
 LEAD_KEY = os.environ["LT_LEAD_KEY"]
+ADMIN_KEY = os.environ["LT_ADMIN_KEY"]
+KEYS = {"agent": AGENT_KEY, "lead": LEAD_KEY, "admin": ADMIN_KEY}
 ARTIFACTS = Path(os.environ.get("LT_ARTIFACTS", "test-artifacts/browser"))
 CHROMIUM = os.environ.get("LT_CHROMIUM", "/usr/lib/chromium/chromium")
 DRAFT_TIMEOUT_MS = 120_000  # first-token deadline (20 s) + generation on 2 busy cores + the fallback
 
 # Responses with an error status that a check provokes on purpose: (method, path, status).
-EXPECTED_ERRORS = {("POST", "/ui/login", 401), ("GET", "/ui/analytics", 403)}
-
-# Bugs in the UI that this test found and that are not fixed yet. They are still checked every run: while one
-# reproduces, the run prints it as KNOWN and stays green; once it no longer reproduces, the check fails, saying
-# to delete its entry here (so a fix is noticed, and a regression after it fails the run).
-KNOWN_BUGS = {
-    "svg-bars-sql": "Sources/Server/UI/UIRoutes.swift, SVGBars.render: the bars closure's multi-line string literal is "
-                    "typed as GRDB's SQL (ExpressibleByStringInterpolation, whose Collection.joined(separator:) wins), "
-                    "so every analytics chart holds the debug description `SQL(elements: [...])` instead of <text>/<rect> "
-                    "elements: empty charts, and Chrome logs '<rect> attribute width: Expected length' errors",
-    "favicon-404": "Sources/Server/UI/HTML.swift, HTML.page: no <link rel=\"icon\">, so Chrome asks for /favicon.ico, "
-                   "gets 404 and logs 'Failed to load resource: ... 404' on the first page it opens",
-}
-
+EXPECTED_ERRORS = {("POST", "/ui/login", 401), ("GET", "/ui/analytics", 403), ("GET", "/ui/models", 403)}
 
 class CheckFailed(AssertionError):
     pass
@@ -55,16 +45,6 @@ class CheckFailed(AssertionError):
 def check(condition, message):
     if not condition:
         raise CheckFailed(message)
-
-
-def known_bug(run, bug, correct, symptom):
-    """`correct` is what the UI should satisfy; while it does not, KNOWN_BUGS[bug] is still there."""
-    if bug not in KNOWN_BUGS:
-        check(correct, symptom)
-    elif correct:
-        raise CheckFailed(f"known bug '{bug}' no longer reproduces: delete it from KNOWN_BUGS in {__file__}")
-    else:
-        run.known.setdefault(bug, symptom)
 
 
 def wait_for(page, expression, what, timeout_ms=20_000, arg=None):
@@ -85,6 +65,19 @@ def api(path, key):
     request = urllib.request.Request(BASE + path, headers={"Authorization": f"Bearer {key}"})
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.load(response)
+
+
+def api_post(path, key, body):
+    """POST JSON to an API route with a Bearer key."""
+    request = urllib.request.Request(BASE + path, data=json.dumps(body).encode(), method="POST",
+                                     headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.load(response)
+
+
+def champion():
+    """The router version that answers, as the API says."""
+    return next(m["version"] for m in api("/v1/models", AGENT_KEY)["models"] if m["kind"] == "router" and m["active"])
 
 
 def parse_sse(body):
@@ -111,7 +104,6 @@ class Run:
         self.error_responses = []  # (method, url, status)
         self.pages_seen = set()
         self.contexts = {}
-        self.known = {}            # KNOWN_BUGS key -> the symptom seen this run
 
     def page(self, role):
         """The one page of `role`'s browser context (own cookies), made on first use."""
@@ -162,7 +154,7 @@ def ensure_signed_in(run, role):
     page = run.page(role)
     response = page.goto(f"{BASE}/ui/inbox")
     if urlparse(page.url).path != "/ui/inbox" or response.status != 200:
-        sign_in(page, AGENT_KEY if role == "agent" else LEAD_KEY)
+        sign_in(page, KEYS[role])
     return page
 
 
@@ -411,19 +403,71 @@ def check_analytics(run):
     category_chart = page.locator("section:has(h2:has-text('By category')) svg.bars").evaluate(
         "svg => [...svg.querySelectorAll('text')].map(t => t.textContent)")
     wanted = [label for entry in expected["ticketsByCategory"] for label in (entry["key"][:28], str(entry["count"]))]
-    well_formed = all(chart["rects"] >= 1 and not chart["stray"] for chart in drawn) and \
-        all(label in category_chart for label in wanted)
-    known_bug(run, "svg-bars-sql", well_formed,
-              f"charts are not drawn: visible bars per chart {[c['rects'] for c in drawn]}, stray text in the "
-              f"first chart {drawn[0]['stray'][:1] if drawn else []}, category labels "
-              f"{[label[:40] for label in category_chart[:3]]} (want {wanted[:4]}…)")
+    check(all(chart["rects"] >= 1 and not chart["stray"] for chart in drawn),
+          f"every chart should draw bars and nothing else: bars per chart {[c['rects'] for c in drawn]}, "
+          f"stray text {[c['stray'][:1] for c in drawn]}")
+    check(all(label in category_chart for label in wanted),
+          f"the category chart's labels {category_chart[:6]} should be /v1/analytics's {wanted[:6]}")
     drafts = page.inner_text("section:has(h2:has-text('Drafts')) p")
-    check(drafts.startswith(f"{expected['drafts']} drafts, {expected['extractiveDrafts']} extractive"),
+    noun = "draft" if expected["drafts"] == 1 else "drafts"
+    check(drafts.startswith(f"{expected['drafts']} {noun}, {expected['extractiveDrafts']} extractive"),
           f"the drafts line {drafts!r} disagrees with /v1/analytics ({expected['drafts']}, {expected['extractiveDrafts']})")
     names.append(shot(page, "10-analytics-lead"))
-    state = "KNOWN BUG svg-bars-sql: charts empty" if "svg-bars-sql" in run.known else "bars and labels match /v1/analytics"
-    return (f"agent → 403 'needs the lead role'; signed out; lead sees {charts.count()} svg.bars charts, {state} "
-            f"({', '.join(names)})")
+    return (f"agent → 403 'needs the lead role'; signed out; lead sees {charts.count()} svg.bars charts whose bars and "
+            f"labels match /v1/analytics ({', '.join(names)})")
+
+
+def check_models(run):
+    agent = run.page("agent")
+    sign_in(agent, AGENT_KEY)  # the analytics check left a lead signed in on this context
+    check(agent.locator("nav a", has_text="Models").count() == 0, "agents should get no Models link")
+    response = agent.goto(f"{BASE}/ui/models")
+    check(response.status == 403, f"an agent opening /ui/models should get 403, got {response.status}")
+
+    page = ensure_signed_in(run, "admin")
+    page.click("nav a:has-text('Models')")
+    check(urlparse(page.url).path == "/ui/models", f"the Models link led to {page.url}")
+    first = champion()
+    rows = page.locator("#versions tbody tr")
+    versions = rows.evaluate_all("rows => rows.map(r => r.dataset.version)")
+    check(len(versions) == 2 and first in versions, f"the Models page should list the 2 trained versions, lists {versions}")
+    check(page.inner_text("#champion") == first, f"the page's champion {page.inner_text('#champion')!r}, the API's {first!r}")
+    other = next(v for v in versions if v != first)
+
+    with page.expect_navigation():
+        page.locator(f"#versions tr[data-version='{other}'] button", has_text="Make challenger").click()
+    check(page.inner_text("#challenger") == other and "Challenger: none → " + other in page.inner_text("#message"),
+          f"after 'Make challenger' the page should name {other} challenger, says {page.inner_text('#message')!r}")
+    ticket = first_ticket_id()
+    api_post("/v1/triage", AGENT_KEY, {"ticketID": ticket})  # a live triage: the challenger scores it in the shadow
+    page.reload()
+    shadow = page.inner_text("#shadow")
+    check("scored 1 live ticket " in shadow + " " and "agreement" in shadow,
+          f"the shadow evaluation should count the live triage of {ticket}: {shadow!r}")
+    names = [shot(page, "11-models-challenger")]
+
+    page.fill("#force-promote input[name=version]", other)
+    page.check("#force-promote input[name=force]")
+    page.fill("#force-promote input[name=reason]", "browser test: forced promotion")
+    with page.expect_navigation():
+        page.click("#force-promote button")
+    message = page.inner_text("#message")
+    check(f"{other} is the champion (forced)" in message, f"the forced promotion should be confirmed, says {message!r}")
+    check(champion() == other and page.inner_text("#champion") == other,
+          f"after the promotion the API should answer with {other}, answers with {champion()}")
+    names.append(shot(page, "12-models-promoted"))
+
+    page.fill("#rollback input[name=reason]", "browser test: roll back")
+    with page.expect_navigation():
+        page.click("#rollback button")
+    check(f"Rolled back: {other} → {first}" in page.inner_text("#message") and champion() == first,
+          f"the rollback should restore {first}: page says {page.inner_text('#message')!r}, API {champion()}")
+    history = page.locator("#history tbody tr").all_inner_texts()
+    check(any("rollback" in h and "browser test: roll back" in h for h in history),
+          f"the history should show the rollback with its reason: {history[:3]}")
+    names.append(shot(page, "13-models-rolled-back"))
+    return (f"agent → 403; admin named {other} challenger (shadow counted a live triage), force-promoted it "
+            f"(the API answered with it), rolled back to {first} ({', '.join(names)})")
 
 
 def check_console_and_csp(run):
@@ -443,11 +487,8 @@ def check_console_and_csp(run):
     run.console_errors = [e for e in run.console_errors
                           if not (e[0] == page.url and re.search(r"inline script.*Content Security Policy", e[1]))]
 
-    # The favicon: Chrome asks for /favicon.ico when a page names no icon.
-    has_icon = page.locator("head link[rel~=icon]").count() > 0
-    favicon = page.request.get(f"{BASE}/favicon.ico").status
-    known_bug(run, "favicon-404", has_icon or favicon < 400,
-              f"no <link rel=icon> and GET /favicon.ico answers {favicon}")
+    # The favicon: Chrome asks for /favicon.ico when a page names no icon, and logs its 404.
+    check(page.locator("head link[rel~=icon]").count() > 0, "pages should name an icon (<link rel=icon>)")
 
     def explained(error):
         page_url, text, about = error
@@ -455,18 +496,11 @@ def check_console_and_csp(run):
         status = re.fullmatch(r"Failed to load resource: the server responded with a status of (\d+) .*", text)
         if status and any(about_path == p and int(status.group(1)) == code for _, p, code in EXPECTED_ERRORS):
             return "expected"
-        if status and about_path == "/favicon.ico" and "favicon-404" in run.known:
-            return "favicon-404"
-        if path == "/ui/analytics" and re.match(r"Error: <(text|rect)> attribute \w+: Expected length", text) \
-                and "svg-bars-sql" in run.known:
-            return "svg-bars-sql"
         return None
 
     reasons = [explained(e) for e in run.console_errors]
     console = [e for e, why in zip(run.console_errors, reasons) if why is None]
-    unexpected = [(m, u, s) for m, u, s in run.error_responses
-                  if (m, urlparse(u).path, s) not in EXPECTED_ERRORS
-                  and not (urlparse(u).path == "/favicon.ico" and "favicon-404" in run.known)]
+    unexpected = [(m, u, s) for m, u, s in run.error_responses if (m, urlparse(u).path, s) not in EXPECTED_ERRORS]
     problems = []
     if console: problems.append(f"console errors: {console[:10]}{' …' if len(console) > 10 else ''}")
     if run.page_errors: problems.append(f"uncaught page errors: {run.page_errors}")
@@ -476,14 +510,15 @@ def check_console_and_csp(run):
     if failed: problems.append(f"failed requests: {failed}")
     if unexpected: problems.append(f"unexpected HTTP errors: {unexpected}")
     check(not problems, "; ".join(problems))
-    check({"/ui/login", "/ui/inbox", "/ui/analytics"} <= run.pages_seen and
+    check({"/ui/login", "/ui/inbox", "/ui/analytics", "/ui/models"} <= run.pages_seen and
           any(p.startswith("/ui/tickets/") for p in run.pages_seen), f"not every page was visited: {run.pages_seen}")
     counts = {why: reasons.count(why) for why in set(reasons) if why}
     return (f"{len(run.pages_seen)} pages, no unexplained console error, no page error, failed request or CSP "
             f"violation (inline-script probe caught); console errors explained: {counts or 'none'}")
 
 
-CHECKS = [check_sign_in, check_inbox, check_ticket_page, check_draft_flow, check_analytics, check_console_and_csp]
+CHECKS = [check_sign_in, check_inbox, check_ticket_page, check_draft_flow, check_analytics, check_models,
+          check_console_and_csp]
 
 
 def main():
@@ -513,8 +548,6 @@ def main():
                             pass
         finally:
             run.close()
-    for bug, symptom in run.known.items():
-        print(f"KNOWN BUG {bug}: {symptom}\n    cause and fix: {KNOWN_BUGS[bug]}")
     print(f"browser: {len(CHECKS) - failed} passed, {failed} failed")
     print(f"screenshots in {ARTIFACTS}/: {', '.join(sorted(p.name for p in ARTIFACTS.glob('*.png')))}")
     return 1 if failed else 0

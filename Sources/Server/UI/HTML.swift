@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Store
 
 /// Server-rendered HTML: escaping and the page frame. No external scripts, styles or fonts.
 enum HTML {
@@ -8,15 +9,26 @@ enum HTML {
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
-    /// A page with the navigation; `body` is already HTML.
-    static func page(_ title: String, _ body: String, status: HTTPResponse.Status = .ok, signedIn: Bool = true) -> Response {
-        let nav = signedIn ? """
-            <nav><a href="/ui/inbox">Inbox</a><a href="/ui/analytics">Analytics</a><a href="/ui/models">Models</a><a href="/docs">API</a>\
+    /// Knowledge-base Markdown as plain text: no heading marks, bold or code markers.
+    static func plain(_ markdown: String) -> String {
+        markdown.replacingOccurrences(of: #"(?m)^#+\s*"#, with: "", options: .regularExpression)
+            .replacingOccurrences(of: #"\*\*|__|`"#, with: "", options: .regularExpression)
+    }
+
+    /// "1 draft", "3 drafts".
+    static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+
+    /// A page with the navigation for `viewer` (nil: signed out, no navigation); `body` is already HTML. Leads
+    /// and admins also get the analytics and models links.
+    static func page(_ title: String, _ body: String, status: HTTPResponse.Status = .ok, viewer: Role?) -> Response {
+        let leadLinks = (viewer ?? .agent) >= .lead ? #"<a href="/ui/analytics">Analytics</a><a href="/ui/models">Models</a>"# : ""
+        let nav = viewer != nil ? """
+            <nav><a href="/ui/inbox">Inbox</a>\(leadLinks)<a href="/docs">API</a>\
             <form method="post" action="/ui/logout"><button>Sign out</button></form></nav>
             """ : ""
         let html = """
             <!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-            <title>\(escape(title)) · LocalTriage</title><link rel="stylesheet" href="/ui/app.css"></head>
+            <title>\(escape(title)) · LocalTriage</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/ui/app.css"></head>
             <body><header><strong>LocalTriage</strong>\(nav)</header><main>\(body)</main>
             <script src="/ui/app.js"></script></body></html>
             """

@@ -13,14 +13,14 @@ struct ModelsPage {
     func add(to group: RouterGroup<AppContext>) {
         group.get("/ui/models") { request, context in
             guard let role = context.identity?.role, role >= .lead else {
-                return HTML.page("Models", "<p>The models page needs the lead role.</p>", status: .forbidden)
+                return HTML.page("Models", "<p>The models page needs the lead role.</p>", status: .forbidden, viewer: context.identity?.role)
             }
-            return HTML.page("Models", try await page(admin: role == .admin, message: request.uri.queryParameters.get("message")))
+            return HTML.page("Models", try await page(admin: role == .admin, message: request.uri.queryParameters.get("message")), viewer: context.identity?.role)
         }
         group.post("/ui/models/{action}") { request, context in
             struct Form: Decodable { var version: String?; var reason: String?; var force: String? }
             guard context.identity?.role == .admin else {
-                return HTML.page("Models", "<p>Changing models needs the admin role.</p>", status: .forbidden)
+                return HTML.page("Models", "<p>Changing models needs the admin role.</p>", status: .forbidden, viewer: context.identity?.role)
             }
             let body = String(buffer: try await request.body.collect(upTo: 16 * 1024))
             let form = (try? URLEncodedFormDecoder().decode(Form.self, from: body)) ?? Form()
@@ -40,7 +40,7 @@ struct ModelsPage {
                                                                   actor: context.actor)
                     message = "Challenger: \(change.previousVersion ?? "none") → \(change.version ?? "none")."
                 default:
-                    return HTML.page("Models", "<p>Unknown action.</p>", status: .notFound)
+                    return HTML.page("Models", "<p>Unknown action.</p>", status: .notFound, viewer: context.identity?.role)
                 }
             } catch let error as HTTPError {
                 message = "Refused: \(error.body ?? "\(error.status)")"
@@ -116,7 +116,7 @@ struct ModelsPage {
                 + "\(HTML.escape($0.champion.category)), challenger \(HTML.escape($0.challenger.category))</li>"
         }.joined()
         return """
-            <ul id="shadow"><li>Challenger \(HTML.escape(r.challenger)) scored \(r.tickets) live tickets beside the champion.</li>
+            <ul id="shadow"><li>Challenger \(HTML.escape(r.challenger)) scored \(HTML.count(r.tickets, "live ticket")) beside the champion.</li>
             <li>Category agreement \(percent(r.categoryAgreement)), priority agreement \(percent(r.priorityAgreement))</li>
             \(accuracy("Category", r.category))\(accuracy("Priority", r.priority))</ul>
             \(examples.isEmpty ? "" : "<h3>Recent disagreements</h3><ul>\(examples)</ul>")

@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import Hummingbird
 import Monitoring
+import Search
 import Store
 
 /// The web UI for agents and leads: sign-in with an API key (kept in an HttpOnly, SameSite=Strict cookie), the
@@ -38,27 +39,27 @@ struct UIRoutes {
 
     /// The pages: behind the key middleware (the cookie counts as the key).
     func add(to group: RouterGroup<AppContext>) {
-        group.get("/ui/inbox") { request, _ in
+        group.get("/ui/inbox") { request, context in
             let items = try await services.store.tickets(TicketQuery(
                 status: request.uri.queryParameters.get("status").flatMap(TicketStatus.init(rawValue:)), limit: 200))
-            return HTML.page("Inbox", inbox(items))
+            return HTML.page("Inbox", inbox(items), viewer: context.identity?.role)
         }
         group.get("/ui/tickets/{id}") { _, context in
             let id = try context.parameters.require("id")
             guard let ticket = try await services.store.ticket(externalID: id) else {
-                return HTML.page("Not found", "<p>No ticket \(HTML.escape(id)).</p>", status: .notFound)
+                return HTML.page("Not found", "<p>No ticket \(HTML.escape(id)).</p>", status: .notFound, viewer: context.identity?.role)
             }
             let prediction = try await services.store.predictions(ticketExternalID: id).first
             let hits = try await services.retrievers["hybrid"]!.search(ticket.text, k: 3, filter: .init())
-            return HTML.page(ticket.subject ?? id, ticketPage(ticket, prediction, hits))
+            return HTML.page(ticket.subject ?? id, ticketPage(ticket, prediction, hits), viewer: context.identity?.role)
         }
         group.get("/ui/analytics") { _, context in
             guard let role = context.identity?.role, role >= .lead else {
-                return HTML.page("Analytics", "<p>Analytics need the lead role.</p>", status: .forbidden)
+                return HTML.page("Analytics", "<p>Analytics need the lead role.</p>", status: .forbidden, viewer: context.identity?.role)
             }
             let analytics = try await services.store.analytics(days: 30)
             let open = try await services.store.tickets(TicketQuery(limit: 500)).map(\.ticket)
-            return HTML.page("Analytics", analyticsPage(analytics, open: open, monitor: MonitorReport.latest(home: services.routers.home)))
+            return HTML.page("Analytics", analyticsPage(analytics, open: open, monitor: MonitorReport.latest(home: services.routers.home)), viewer: context.identity?.role)
         }
         ModelsPage(services: services).add(to: group)
     }
@@ -72,7 +73,7 @@ struct UIRoutes {
             <h1>Sign in</h1>\(message.map { "<p class=\"error\">\(HTML.escape($0))</p>" } ?? "")
             <form method="post" action="/ui/login"><label>API key <input name="key" type="password" autocomplete="off" required></label>
             <button>Sign in</button></form><p class="muted">Create a key with <code>localtriage keys create --name you --role agent</code>.</p>
-            """, status: status, signedIn: false)
+            """, status: status, viewer: nil)
     }
 
     func inbox(_ items: [TicketSummary]) -> String {
@@ -101,7 +102,7 @@ struct UIRoutes {
                 + String(format: "confidence %.0f%%", $0.confidence * 100) + ", priority \($0.priority?.rawValue ?? "–")</p>"
         } ?? "<p class=\"muted\">Not routed yet.</p>"
         let sources = hits.map {
-            "<li><strong>\(HTML.escape($0.articleTitle))</strong> — \(HTML.escape($0.chunk.heading))<br><span class=\"muted\">\(HTML.escape(String($0.chunk.text.prefix(300))))</span></li>"
+            "<li><strong>\(HTML.escape($0.articleTitle))</strong> — \(HTML.escape($0.chunk.heading))<br><span class=\"muted\">\(HTML.escape(String(HTML.plain($0.chunk.text).prefix(300))))</span></li>"
         }.joined()
         return """
             <h1>\(HTML.escape(t.subject ?? t.externalID))</h1>
@@ -130,7 +131,7 @@ struct UIRoutes {
             <section><h2>By priority</h2>\(SVGBars.render(a.ticketsByPriority))</section>
             <section><h2>SLA risk of the 500 newest tickets</h2>\(SVGBars.render(["ok", "at_risk", "breached"].map { .init(key: $0, count: risk[$0] ?? 0) }))</section>
             <section><h2>Routing quality</h2><p>\(routing)</p></section>
-            <section><h2>Drafts</h2><p>\(a.drafts) drafts, \(a.extractiveDrafts) extractive; mean edit distance of edited drafts \
+            <section><h2>Drafts</h2><p>\(HTML.count(a.drafts, "draft")), \(a.extractiveDrafts) extractive; mean edit distance of edited drafts \
             \(a.meanEditDistance.map { String(format: "%.2f", $0) } ?? "–")</p>\(SVGBars.render(a.draftVerdicts))</section>
             \(monitorSection(monitor))
             """
