@@ -17,10 +17,14 @@ export LOCALTRIAGE_HOME="$HOME_DIR"
 "$LT" ingest kb demo/kb >/dev/null
 "$LT" ingest tickets demo/tickets.jsonl >/dev/null
 "$LT" train router --data demo/tickets.jsonl --text-field body >/dev/null
+# Request bodies: each demo ticket's text (ad-hoc triage: the router embeds it), and each stored ticket's id
+# (its vector comes from ingest; the prediction is recorded, one write per request).
 python3 -c 'import json,sys
-for line in open(sys.argv[1]):
-    t = json.loads(line)
-    print(json.dumps({"text": ((t.get("subject") or "") + "\n" + t["body"]).strip()}))' demo/tickets.jsonl >"$HOME_DIR/bodies.jsonl"
+with open(sys.argv[2], "w") as texts, open(sys.argv[3], "w") as ids:
+    for line in open(sys.argv[1]):
+        t = json.loads(line)
+        print(json.dumps({"text": ((t.get("subject") or "") + "\n" + t["body"]).strip()}), file=texts)
+        print(json.dumps({"ticketID": t["ticket_id"]}), file=ids)' demo/tickets.jsonl "$HOME_DIR/texts.jsonl" "$HOME_DIR/ids.jsonl"
 KEY=$("$LT" keys create --name bench --role admin --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
 "$LT" serve --port "$PORT" --no-llm >"$HOME_DIR/serve.log" 2>&1 &
 SERVER=$!
@@ -29,20 +33,22 @@ for _ in $(seq 120); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && 
 
 # Two routers: with sentence embeddings (the default, more accurate; each triage embeds its text) and TF-IDF
 # only, made champion (forced: this is a speed test) — the server follows the champion without a restart.
-run_wrk() {
-    echo "== wrk: POST /v1/triage ($1 router), 32 connections, 2 threads, 30 s" >&2
-    LT_KEY="$KEY" LT_BODIES="$HOME_DIR/bodies.jsonl" wrk -t2 -c32 -d30s -s scripts/wrk-triage.lua "http://127.0.0.1:$PORT/v1/triage" | tee "$HOME_DIR/wrk-$1.txt" >&2
-    grep '^WRK_JSON ' "$HOME_DIR/wrk-$1.txt" | sed "s/^WRK_JSON {/{\"router\": \"$1\", /"
+run_wrk() {  # router kind, request kind (texts | ids)
+    echo "== wrk: POST /v1/triage ($1 router, $2), 32 connections, 2 threads, 30 s" >&2
+    LT_KEY="$KEY" LT_BODIES="$HOME_DIR/$2.jsonl" wrk -t2 -c32 -d30s -s scripts/wrk-triage.lua "http://127.0.0.1:$PORT/v1/triage" | tee "$HOME_DIR/wrk-$1-$2.txt" >&2
+    grep '^WRK_JSON ' "$HOME_DIR/wrk-$1-$2.txt" | sed "s/^WRK_JSON {/{\"router\": \"$1\", \"requests_by\": \"$2\", /"
 }
 {
     echo '{"connections": 32, "seconds": 30, "runs": ['
-    run_wrk embeddings
+    run_wrk embeddings texts
+    echo ','
+    run_wrk embeddings ids
     echo ','
     TFIDF=$("$LT" train router --data demo/tickets.jsonl --text-field body --no-embeddings --json \
         | python3 -c 'import json,sys; print(json.load(sys.stdin)["version"])')
     "$LT" models promote "$TFIDF" --force --reason "load benchmark of the TF-IDF-only router" >/dev/null
     sleep 3
-    run_wrk tfidf
+    run_wrk tfidf texts
     echo ']}'
 } > bench-results/server-load.json
 

@@ -1,5 +1,5 @@
 -- wrk: POST /v1/triage with the API key from LT_KEY, cycling through the request bodies in LT_BODIES (one JSON
--- object per line: the demo tickets' texts), so every request routes a real ticket and no cache can help.
+-- object per line: the demo tickets' texts, or their ids), so every request routes a real ticket.
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer " .. os.getenv("LT_KEY")

@@ -19,7 +19,12 @@ public actor RouterLoader {
 
     /// The router the alias names, reloaded when the alias moved since the last call; nil when it names none.
     public func current() async throws -> RouterArtifact.Loaded? {
-        var version = try await registry.aliases()[alias]
+        try await load(aliases: try await registry.aliases())
+    }
+
+    /// The router the alias names in `aliases` (one read of the registry, shared by several loaders).
+    public func load(aliases: [ModelAlias: String]) async throws -> RouterArtifact.Loaded? {
+        var version = aliases[alias]
         if version == nil && alias == .champion { version = RouterArtifact.latestVersion(home: registry.home) }
         guard let version else { return nil }
         if let cached, cached.version == version { return cached }

@@ -75,7 +75,7 @@ struct ModelRoutes {
     }
 
     func list() async throws -> ModelList {
-        let active = try await services.routers.current()?.version
+        let active = try await services.routers.current().champion?.version
         let aliases = try await registry.aliases()
         let routers = services.routers.versions().reversed().map { version in
             ModelList.Model(kind: "router", version: version, active: version == active,

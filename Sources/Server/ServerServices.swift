@@ -71,14 +71,15 @@ public struct RouterProvider: Sendable {
         challenger = RouterLoader(registry: registry, alias: .challenger)
     }
 
-    /// The champion router and its version, or nil when none is trained.
-    public func current() async throws -> (version: String, router: Routing.Router)? {
-        try await champion.current().map { ($0.version, $0.router) }
-    }
+    /// A router and its version.
+    public typealias Versioned = (version: String, router: Routing.Router)
 
-    /// The challenger router and its version, or nil when no challenger is named.
-    public func currentChallenger() async throws -> (version: String, router: Routing.Router)? {
-        try await challenger.current().map { ($0.version, $0.router) }
+    /// The champion (nil when none is trained) and the challenger (nil when none is named), from one read of the
+    /// aliases: a request sees both as they were at one moment.
+    public func current() async throws -> (champion: Versioned?, challenger: Versioned?) {
+        let aliases = try await registry.aliases()
+        let champion = try await self.champion.load(aliases: aliases), challenger = try await self.challenger.load(aliases: aliases)
+        return (champion.map { ($0.version, $0.router) }, challenger.map { ($0.version, $0.router) })
     }
 
     /// Every saved version, oldest first.

@@ -41,12 +41,15 @@ struct TriageRoutes {
     let services: ServerServices
 
     /// Routes a text; for a stored ticket, records the prediction and lets the challenger, if any, score it too
-    /// (shadow evaluation). nil when no router is trained yet.
-    func triage(_ text: String, storeFor ticketID: String?) async throws -> TriageResult? {
-        guard let (version, router) = try await services.routers.current() else { return nil }
+    /// (shadow evaluation). `vector` is the text's stored embedding, when it has one (a stored ticket's, from
+    /// ingest: not encoded again). nil when no router is trained yet.
+    func triage(_ text: String, storeFor ticketID: String?, vector: [Float]? = nil) async throws -> TriageResult? {
+        let routers = try await services.routers.current()
+        guard let (version, router) = routers.champion else { return nil }
         let started = ContinuousClock.now
-        let embedding = router.usesEmbeddings ? try await services.batcher.embed(text) : nil
-        let decision = router.route(text, embedding: embedding)
+        var embedding = vector
+        if router.usesEmbeddings && embedding == nil { embedding = try await services.batcher.embed(text) }
+        let decision = router.route(text, embedding: router.usesEmbeddings ? embedding : nil)
         services.metrics.stage("triage", milliseconds: (ContinuousClock.now - started).milliseconds)
         if let ticketID {
             let details = String(decoding: try JSONEncoder().encode(decision), as: UTF8.self)
@@ -54,7 +57,9 @@ struct TriageRoutes {
                 ticketExternalID: ticketID, modelVersion: version, category: decision.category, queue: decision.queue,
                 suggestedCategory: decision.suggestedCategory, confidence: decision.confidence, abstained: decision.abstained,
                 priority: decision.priority, details: details)])
-            await shadow(text, ticketID: ticketID, champion: (version, decision), embedding: embedding)
+            if let challenger = routers.challenger, challenger.version != version {
+                await shadow(text, ticketID: ticketID, champion: (version, decision), challenger: challenger, embedding: embedding)
+            }
         }
         return TriageResult(modelVersion: version, decision: decision)
     }
@@ -62,10 +67,9 @@ struct TriageRoutes {
     /// Records the challenger's decision beside the champion's. Shadow scoring never fails the request: its
     /// errors are counted in /metrics (`localtriage_shadow_predictions_total{outcome="failed"}`).
     private func shadow(_ text: String, ticketID: String, champion: (version: String, decision: RoutingDecision),
-                        embedding: [Float]?) async {
+                        challenger: RouterProvider.Versioned, embedding: [Float]?) async {
+        let (version, challenger) = challenger
         do {
-            guard let (version, challenger) = try await services.routers.currentChallenger(),
-                  version != champion.version else { return }
             var vector = embedding
             if challenger.usesEmbeddings && vector == nil { vector = try await services.batcher.embed(text) }
             let decision = challenger.route(text, embedding: challenger.usesEmbeddings ? vector : nil)
@@ -81,14 +85,16 @@ struct TriageRoutes {
     func add(to routes: RouteRegistrar) {
         routes.on(.post, "/triage") { request, context in
             let input = try await request.decode(as: TriageInput.self, context: context)
-            let text: String
+            let text: String, vector: [Float]?
             if let id = input.ticketID {
-                guard let ticket = try await services.store.ticket(externalID: id) else { throw HTTPError(.notFound, message: "no ticket \(id)") }
-                text = ticket.text
+                guard let (ticket, stored) = try await services.store.ticketWithVector(externalID: id, model: services.embedder.modelName) else {
+                    throw HTTPError(.notFound, message: "no ticket \(id)")
+                }
+                (text, vector) = (ticket.text, stored)
             } else {
-                text = try Validate.text(input.text, "text or ticketID", max: 20_000)!
+                (text, vector) = (try Validate.text(input.text, "text or ticketID", max: 20_000)!, nil)
             }
-            guard let result = try await triage(text, storeFor: input.ticketID) else {
+            guard let result = try await triage(text, storeFor: input.ticketID, vector: vector) else {
                 throw HTTPError(.serviceUnavailable, message: "no router is trained yet: run localtriage train router")
             }
             return result

@@ -262,6 +262,18 @@ public final class SQLiteStore: TriageStore {
         }
     }
 
+    public func ticketWithVector(externalID: String, model: String) async throws -> (ticket: Ticket, vector: [Float]?)? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT t.*, e.vector AS embedding FROM tickets t
+                LEFT JOIN ticket_embeddings e ON e.ticket_id = t.id AND e.model = ?
+                WHERE t.external_id = ?
+                """, arguments: [model, externalID]).map { row in
+                (try Self.ticket(row), (row["embedding"] as Data?).map(VectorCoding.vector))
+            }
+        }
+    }
+
     public func searchTickets(_ query: String, limit: Int, resolvedOnly: Bool) async throws -> [TicketHit] {
         guard let match = FTSQuery.match(for: query), limit > 0 else { return [] }
         return try await pool.read { db in

@@ -32,6 +32,8 @@ public protocol TriageStore: ModelLifecycleStore {
     func saveEmbeddings(_ kind: EmbeddedKind, _ vectors: [(id: Int64, vector: [Float])], model: String) async throws
     /// Every vector of `model` for this kind of item, for building an in-memory vector index.
     func vectors(_ kind: EmbeddedKind, model: String) async throws -> [StoredVector]
+    /// A ticket with its stored vector of `model` (embedded at ingest; nil when it has none yet), in one read.
+    func ticketWithVector(externalID: String, model: String) async throws -> (ticket: Ticket, vector: [Float]?)?
     /// Every chunk's row id, article category and indexable text (heading path, then text), for in-memory indexes.
     func indexableChunks() async throws -> [(id: Int64, category: String?, text: String)]
     /// Chunks by row id, with their article.

@@ -193,6 +193,21 @@ struct ServerTests {
         }
     }
 
+    /// Triage of a stored ticket reuses its vector from ingest instead of encoding it again: that is only right
+    /// when the vector is the embedding of the text the router sees.
+    @Test func aStoredTicketsVectorIsTheEmbeddingOfTheTextTriageRoutes() async throws {
+        let (_, store) = try await DemoHome.shared.get()
+        let encoder = try #require(encoder)
+        for id in ["ORB-10001", "ORB-10108", "ORB-10203"] {
+            let (ticket, vector) = try #require(try await store.ticketWithVector(externalID: id, model: encoder.modelName))
+            #expect(ticket == (try await store.ticket(externalID: id)))
+            let stored = try #require(vector)
+            let fresh = try #require(encoder.encode([ticket.text]).first)
+            #expect(Domain.dot(stored, fresh) > 0.9999, "\(id)")
+        }
+        #expect(try await store.ticketWithVector(externalID: "NOPE-1", model: encoder.modelName) == nil)
+    }
+
     @Test func theOpenAPIDocumentDescribesExactlyTheRoutes() async throws {
         let (services, _) = try await Self.services()
         let table = RouteTable()
