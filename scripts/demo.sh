@@ -38,6 +38,10 @@ echo
 echo "== Similar resolved tickets, with the replies that solved them"
 "$LT" similar "our laptops stopped syncing since the latest desktop update" --k 2
 echo
+echo "== Monitor: every stored ticket against the router's training data — drift checks and emerging themes"
+echo "   (exit 3 means drift; the server shows this run on /metrics and the analytics page)"
+"$LT" monitor --recent-days 3650 || [ $? -eq 3 ]
+echo
 echo "== Draft a reply with the local LLM (llama-server starts, drafts, stops); every citation is checked"
 "$LT" draft --text "The desktop app stopped syncing after I updated it this morning. What should I do?"
 echo

@@ -147,6 +147,9 @@ public struct RouterTraining {
             "maxIterations": "\(options.maxIterations)",
             "temperature": "\(router.temperature)",
             "features": String(decoding: (try? JSONEncoder.sorted.encode(options.features)) ?? Data(), as: UTF8.self),
+            "textField": trainingData.textField,
+            "labelField": trainingData.labelField,
+            "priorityField": trainingData.priorityField,
         ]
         if let threshold = router.p1Threshold { parameters["p1Threshold"] = "\(threshold)" }
         if !queues.isEmpty {

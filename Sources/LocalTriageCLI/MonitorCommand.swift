@@ -23,9 +23,17 @@ struct MonitorCommand: AsyncParsableCommand {
     var reference: String?
     @Option(help: "Recent tickets to check, same format.") var window: String?
     @Option(help: "Check the tickets in the store created in the last N days instead of a --window file.") var recentDays: Int?
-    @Option(help: "Field holding the ticket text.") var textField = "text"
-    @Option(help: "Field holding the category (labels are compared when both files have them).") var labelField = "category"
-    @Option(help: "Field holding the priority.") var priorityField = "priority"
+    @Option(help: "Field holding the ticket text (default: text, or the field the champion was trained on when the reference is its training data).")
+    var textField: String?
+    @Option(help: "Field holding the category (labels are compared when both sides have them; default: category).")
+    var labelField: String?
+    @Option(help: "Field holding the priority (default: priority).") var priorityField: String?
+
+    /// The fields of the files read, as given, else as the champion's training run recorded them (when the
+    /// reference is its training data), else the defaults.
+    struct Fields {
+        var text = "text", label = "category", priority = "priority"
+    }
     @Option(help: "The router routing both sides for the confidence and abstain checks: champion, latest, a version, a version folder, or none.")
     var router = "champion"
     @Option(help: "Folder for report.html, report.json and metrics.prom (default: <home>/monitor, where the server reads the latest run).")
@@ -41,9 +49,13 @@ struct MonitorCommand: AsyncParsableCommand {
 
     func run() async throws {
         let home = try global.homeDirectory()
-        let reference = try await referencePath(home: home)
-        let referenceRows = try MonitorRows(path: reference, textField: textField, labelField: labelField, priorityField: priorityField)
-        let (windowRows, windowName) = try await windowRows(home: home)
+        let (reference, recorded) = try await referencePath(home: home)
+        let fields = Fields(text: textField ?? recorded?["textField"] ?? "text",
+                            label: labelField ?? recorded?["labelField"] ?? "category",
+                            priority: priorityField ?? recorded?["priorityField"] ?? "priority")
+        let referenceRows = try MonitorRows(path: reference, textField: fields.text, labelField: fields.label,
+                                            priorityField: fields.priority)
+        let (windowRows, windowName) = try await windowRows(home: home, fields: fields)
         let encoder = try EncoderLoader.load()
         Report.note("embedding \(referenceRows.texts.count) reference and \(windowRows.texts.count) window texts")
         let referenceEmbeddings = encoder.encode(referenceRows.texts), windowEmbeddings = encoder.encode(windowRows.texts)
@@ -94,9 +106,10 @@ struct MonitorCommand: AsyncParsableCommand {
         if drift.drifted { throw ExitCode(Self.driftExitCode) }
     }
 
-    /// --reference, or the training data of the champion router as its training run recorded it.
-    private func referencePath(home: URL) async throws -> String {
-        if let reference { return reference }
+    /// --reference, or the training data of the champion router with the parameters its training run recorded
+    /// (which name the fields it read).
+    private func referencePath(home: URL) async throws -> (String, [String: String]?) {
+        if let reference { return (reference, nil) }
         let registry = ModelRegistry(store: try SQLiteStore(home: home), home: home)
         guard let champion = try await registry.championVersion(),
               let run = try await registry.store.trainingRun(modelVersion: champion) else {
@@ -106,19 +119,22 @@ struct MonitorCommand: AsyncParsableCommand {
             throw ValidationError("the champion's training data \(run.trainingData.path) is gone: give --reference FILE")
         }
         Report.note("reference: \(run.trainingData.path), the training data of the champion \(champion)")
-        return run.trainingData.path
+        return (run.trainingData.path, run.parameters)
     }
 
     /// The --window file, or the tickets stored in the last --recent-days days.
-    private func windowRows(home: URL) async throws -> (MonitorRows, String) {
+    private func windowRows(home: URL, fields: Fields) async throws -> (MonitorRows, String) {
         if let window {
-            return (try MonitorRows(path: window, textField: textField, labelField: labelField, priorityField: priorityField), window)
+            return (try MonitorRows(path: window, textField: fields.text, labelField: fields.label, priorityField: fields.priority),
+                    window)
         }
         let days = recentDays ?? 7
         let since = Date().addingTimeInterval(-Double(days) * 86_400)
         let tickets = try await SQLiteStore(home: home).tickets(TicketQuery(createdSince: since, limit: 1_000_000)).map(\.ticket)
         guard !tickets.isEmpty else { throw ValidationError("no tickets in the store created in the last \(days) days") }
-        return (MonitorRows(texts: tickets.map(\.text), categories: tickets.map(\.category),
+        // The same text as the reference's: the body alone when that is the field read there.
+        let texts = tickets.map { fields.text == "body" ? $0.body : $0.text }
+        return (MonitorRows(texts: texts, categories: tickets.map(\.category),
                             priorities: tickets.map { $0.priority?.rawValue }),
                 "store: \(tickets.count) tickets created in the last \(days) days")
     }

@@ -86,6 +86,7 @@ struct ModelLifecycleServerTests {
         let cli = ModelRegistry(store: try SQLiteStore(home: lab.home), home: lab.home)
         try await Application(router: buildRouter(lab.services)).test(.router) { client in
             #expect(try await lab.answeringVersion(client, agent) == weak)
+            #expect(lab.weak.run.parameters["textField"] == "body", "a run records the fields it read (the monitor reuses them)")
             for headers in [agent, lead] {
                 let response = try await Self.post(client, "/v1/models/promote", headers, #"{"version": "\#(strong)"}"#)
                 #expect(response.status == .forbidden)
