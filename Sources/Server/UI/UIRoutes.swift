@@ -50,7 +50,10 @@ struct UIRoutes {
                 return HTML.page("Not found", "<p>No ticket \(HTML.escape(id)).</p>", status: .notFound, viewer: context.identity?.role)
             }
             let prediction = try await services.store.predictions(ticketExternalID: id).first
-            let hits = try await services.retrievers["hybrid"]!.search(ticket.text, k: 3, filter: .init())
+            // The best passage of each of the three best-matching articles.
+            var seen = Set<String>()
+            let hits = try await services.retrievers["hybrid"]!.search(ticket.text, k: 10, filter: .init())
+                .filter { seen.insert($0.articleID).inserted }.prefix(3)
             return HTML.page(ticket.subject ?? id, ticketPage(ticket, prediction, hits), viewer: context.identity?.role)
         }
         group.get("/ui/analytics") { _, context in
@@ -96,7 +99,7 @@ struct UIRoutes {
             """
     }
 
-    func ticketPage(_ t: Ticket, _ p: StoredPrediction?, _ hits: [ChunkHit]) -> String {
+    func ticketPage(_ t: Ticket, _ p: StoredPrediction?, _ hits: some Collection<ChunkHit>) -> String {
         let prediction = p.map {
             "<p>Router (\(HTML.escape($0.modelVersion))): <strong>\($0.abstained ? "needs human" : HTML.escape($0.queue ?? $0.category ?? ""))</strong>, "
                 + String(format: "confidence %.0f%%", $0.confidence * 100) + ", priority \($0.priority?.rawValue ?? "–")</p>"
