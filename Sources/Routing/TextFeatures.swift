@@ -31,6 +31,10 @@ public struct FeatureConfig: Codable, Sendable, Equatable {
 /// as single tokens (bigrams come from the word n-grams).
 public enum RoutingTokenizer {
     public static func tokens(_ text: String) -> [String] {
+        text.utf8.allSatisfy({ $0 < 0x80 }) ? asciiTokens(text) : unicodeTokens(text)
+    }
+
+    static func unicodeTokens(_ text: String) -> [String] {
         let folded = text.precomposedStringWithCompatibilityMapping
             .folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
         var tokens: [String] = []
@@ -47,6 +51,23 @@ public enum RoutingTokenizer {
             }
         }
         if !word.isEmpty { tokens.append(String(word)) }
+        return tokens
+    }
+
+    /// The same tokens for ASCII text, without Foundation's normalisation and folding (identity and lowercasing
+    /// there), which cost more than the rest of a triage.
+    static func asciiTokens(_ text: String) -> [String] {
+        var tokens: [String] = []
+        var word: [UInt8] = []
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): word.append(byte)
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): word.append(byte + 32)
+            default:
+                if !word.isEmpty { tokens.append(String(decoding: word, as: UTF8.self)); word.removeAll(keepingCapacity: true) }
+            }
+        }
+        if !word.isEmpty { tokens.append(String(decoding: word, as: UTF8.self)) }
         return tokens
     }
 }
@@ -70,14 +91,21 @@ public struct TFIDFVectorizer: Codable, Sendable {
         terms.reserveCapacity(tokens.count * 8)
         if config.wordNGrams >= 1 {
             for n in 1...config.wordNGrams where tokens.count >= n {
-                for i in 0...(tokens.count - n) { terms.append("w:" + tokens[i..<(i + n)].joined(separator: " ")) }
+                for i in 0...(tokens.count - n) {
+                    terms.append(n == 1 ? "w:" + tokens[i] : "w:" + tokens[i..<(i + n)].joined(separator: " "))
+                }
             }
         }
         if config.charNGramMax >= config.charNGramMin && config.charNGramMin > 0 {
             for token in tokens {
-                let chars = Array(" \(token) ")
-                for n in config.charNGramMin...config.charNGramMax where chars.count >= n {
-                    for i in 0...(chars.count - n) { terms.append("c:" + String(chars[i..<(i + n)])) }
+                // n-grams of characters (grapheme clusters), sliced from the padded string by index: building
+                // each from an array of Characters took most of the time of a triage.
+                let padded = " \(token) "
+                var bounds = Array(padded.indices)
+                bounds.append(padded.endIndex)
+                let count = bounds.count - 1
+                for n in config.charNGramMin...config.charNGramMax where count >= n {
+                    for i in 0...(count - n) { terms.append("c:" + padded[bounds[i]..<bounds[i + n]]) }
                 }
             }
         }
@@ -97,14 +125,17 @@ public struct TFIDFVectorizer: Codable, Sendable {
     }
 
     public func transform(_ text: String) -> SparseVector {
-        var counts: [Int32: Float] = [:]
-        for term in terms(text) {
-            if let index = vocabulary[term] { counts[index, default: 0] += 1 }
-        }
-        let indices = counts.keys.sorted()
-        var values = indices.map { index -> Float in
-            let tf = counts[index]!
-            return (config.sublinearTF ? 1 + log(tf) : tf) * idf[Int(index)]
+        // Term counts from the sorted vocabulary indices (runs of equal indices).
+        let found = terms(text).compactMap { vocabulary[$0] }.sorted()
+        var indices: [Int32] = [], values: [Float] = []
+        var start = 0
+        while start < found.count {
+            var end = start + 1
+            while end < found.count && found[end] == found[start] { end += 1 }
+            let tf = Float(end - start)
+            indices.append(found[start])
+            values.append((config.sublinearTF ? 1 + log(tf) : tf) * idf[Int(found[start])])
+            start = end
         }
         let norm = values.reduce(0) { $0 + $1 * $1 }.squareRoot()
         if norm > 0 { values = values.map { $0 / norm } }

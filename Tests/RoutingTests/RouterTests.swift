@@ -1,12 +1,27 @@
 import Domain
 import Foundation
-import Routing
+@testable import Routing
 import TestSupport
 import Testing
 
 @Suite struct TextFeatureTests {
     @Test func tokensFoldCaseAccentsAndWidthAndSplitCJK() {
         #expect(RoutingTokenizer.tokens("Café ＡＢＣ can't-login 東京") == ["cafe", "abc", "can", "t", "login", "東", "京"])
+    }
+
+    @Test func asciiTextTakesAFastPathWithTheSameTokens() throws {
+        var texts = [String((0..<128).map { Character(Unicode.Scalar(UInt8($0))) }), "Can't LOG-in 2day: card#4242 DECLINED!"]
+        if let train = TestSupport.sharedFile("data/banking77/train.csv") {
+            texts += try String(contentsOf: train, encoding: .utf8).split(separator: "\n").map(String.init)
+        }
+        for text in texts { #expect(RoutingTokenizer.asciiTokens(text) == RoutingTokenizer.unicodeTokens(text)) }
+    }
+
+    @Test func characterNGramsAreMadeOfCharactersNotScalars() {
+        // "हिन" is three scalars but two characters (हि + न).
+        let terms = Set(TFIDFVectorizer().terms("हिन"))
+        #expect(terms.isSuperset(of: ["c: हि", "c:हिन", "c:न ", "c: हिन "]))
+        #expect(!terms.contains("c:ह"))
     }
 
     @Test func tfidfMatchesAHandComputedExample() {
