@@ -45,8 +45,8 @@ extension AliasChange: ResponseEncodable {}
 extension ShadowReport: ResponseEncodable {}
 
 /// The models in use and the router registry: list (agent), history and shadow evaluation (lead), promote,
-/// roll back and name a challenger (admin). Every move is audited with the caller's key; the running server (and
-/// every replica on the same store) answers with the new champion from the next request on.
+/// roll back and name a challenger (admin). Every move is audited with the caller's key; this server answers with
+/// the new champion from the next request on, every other replica on the same store within a second.
 struct ModelRoutes {
     let services: ServerServices
     var registry: ModelRegistry { services.routers.registry }
@@ -95,7 +95,7 @@ struct ModelRoutes {
         let reason = try Validate.text(input.reason, "reason", max: 2_000, required: input.force == true)
         let margin = input.margin ?? 0.5
         guard (0...100).contains(margin) else { throw HTTPError(.badRequest, message: "margin must be 0–100 points") }
-        return try await Self.refusals {
+        return try await refusals {
             try await registry.promote(version, gate: PromotionGate(margin: margin / 100),
                                        forceReason: input.force == true ? reason : nil, actor: actor)
         }
@@ -103,19 +103,20 @@ struct ModelRoutes {
 
     func rollback(reason: String?, actor: String) async throws -> AliasChange {
         let reason = try Validate.text(reason, "reason", max: 2_000, required: false) ?? "rollback"
-        return try await Self.refusals { try await registry.rollback(actor: actor, reason: reason) }
+        return try await refusals { try await registry.rollback(actor: actor, reason: reason) }
     }
 
     func nameChallenger(_ input: ChallengerInput, actor: String) async throws -> AliasChange {
         let version = try Validate.text(input.version, "version", max: 200, required: false)
         let reason = try Validate.text(input.reason, "reason", max: 2_000, required: false)
             ?? (version == nil ? "challenger cleared" : "challenger assigned")
-        return try await Self.refusals { try await registry.setChallenger(version, actor: actor, reason: reason) }
+        return try await refusals { try await registry.setChallenger(version, actor: actor, reason: reason) }
     }
 
     /// A refused promotion or an impossible move (unknown version, nothing to roll back to, an alias moved
     /// meanwhile) is a 409 with the registry's explanation, not a 500.
-    private static func refusals<T>(_ action: () async throws -> T) async throws -> T {
+    private func refusals<T>(_ action: () async throws -> T) async throws -> T {
+        defer { services.routers.aliasesChanged() }
         do {
             return try await action()
         } catch let refused as ModelRegistry.PromotionRefused {

@@ -264,11 +264,12 @@ public final class SQLiteStore: TriageStore {
 
     public func ticketWithVector(externalID: String, model: String) async throws -> (ticket: Ticket, vector: [Float]?)? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: """
+            // Cached: preparing the statement cost more than running it (a hot path of the server's triage).
+            try Row.fetchOne(try db.cachedStatement(sql: """
                 SELECT t.*, e.vector AS embedding FROM tickets t
                 LEFT JOIN ticket_embeddings e ON e.ticket_id = t.id AND e.model = ?
                 WHERE t.external_id = ?
-                """, arguments: [model, externalID]).map { row in
+                """), arguments: [model, externalID]).map { row in
                 (try Self.ticket(row), (row["embedding"] as Data?).map(VectorCoding.vector))
             }
         }

@@ -113,10 +113,14 @@ struct ModelLifecycleServerTests {
             let nothingBefore = try await Self.post(client, "/v1/models/rollback", admin, "{}")
             #expect(nothingBefore.status == .conflict, "the first champion has nothing to roll back to")
 
-            // A change made outside the server is answered from the next request, without a restart.
+            // A change made outside the server is answered once the server's last read of the aliases is older
+            // than their lifetime (a second), without a restart.
+            let lifetime = lab.services.routers.aliasLifetime
             _ = try await cli.promote(strong, actor: "cli:test")
+            try await Task.sleep(for: lifetime)
             #expect(try await lab.answeringVersion(client, agent) == strong)
             _ = try await cli.rollback(actor: "cli:test")
+            try await Task.sleep(for: lifetime)
             #expect(try await lab.answeringVersion(client, agent) == weak)
 
             let history = try await client.execute(uri: "/v1/models/history", method: .get, headers: lead)
