@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The HTTP API under load and under generated input, on the demo data in a temporary home:
-#  - wrk (Debian), 32 connections on loopback, POST /v1/triage for 30 s per router kind: req/s and p50/p90/p99;
+#  - wrk (Debian), 32 connections on loopback, POST /v1/triage for 30 s (after 5 s of warm-up) per router kind
+#    and request kind: req/s and p50/p90/p99;
 #  - schemathesis (PyPI, in .venv-bench) against the served OpenAPI document: generated requests to every
 #    operation, failing on any 5xx.
 # Results go to bench-results/server-load.json and bench-results/schemathesis.txt.
@@ -34,7 +35,8 @@ for _ in $(seq 120); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && 
 # Two routers: with sentence embeddings (the default, more accurate; each triage embeds its text) and TF-IDF
 # only, made champion (forced: this is a speed test) — the server follows the champion without a restart.
 run_wrk() {  # router kind, request kind (texts | ids)
-    echo "== wrk: POST /v1/triage ($1 router, $2), 32 connections, 2 threads, 30 s" >&2
+    echo "== wrk: POST /v1/triage ($1 router, $2), 32 connections, 2 threads, 5 s warm-up, then 30 s" >&2
+    LT_KEY="$KEY" LT_BODIES="$HOME_DIR/$2.jsonl" wrk -t2 -c32 -d5s -s scripts/wrk-triage.lua "http://127.0.0.1:$PORT/v1/triage" >/dev/null
     LT_KEY="$KEY" LT_BODIES="$HOME_DIR/$2.jsonl" wrk -t2 -c32 -d30s -s scripts/wrk-triage.lua "http://127.0.0.1:$PORT/v1/triage" | tee "$HOME_DIR/wrk-$1-$2.txt" >&2
     grep '^WRK_JSON ' "$HOME_DIR/wrk-$1-$2.txt" | sed "s/^WRK_JSON {/{\"router\": \"$1\", \"requests_by\": \"$2\", /"
 }
