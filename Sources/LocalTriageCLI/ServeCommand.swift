@@ -43,7 +43,8 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "localtriage")
         logger.logLevel = .info
         let app = buildApplication(services, configuration: ServerConfiguration(host: host, port: port),
-                                   lifecycle: server.map { [ManagedModelServer(server: $0)] } ?? [], logger: logger)
+                                   lifecycle: [IndexRefresher(services: services, logger: logger)]
+                                       + (server.map { [ManagedModelServer(server: $0)] } ?? []), logger: logger)
         Report.note("LocalTriage API on http://\(host):\(port)  (docs: /docs, health: /healthz)")
         try await app.runService()
     }

@@ -17,8 +17,11 @@ public struct ServerServices: Sendable {
     public var embedder: any TextEmbedder
     /// Shares encoder batches between concurrent requests (triage).
     public var batcher: EmbeddingBatcher
+    /// The knowledge base's indexes, followed while the server runs (`IndexRefresher`).
+    public let knowledgeBase: LiveKnowledgeBase
     /// Retrievers by mode: `hybrid`, `bm25`, `dense`.
-    public var retrievers: [String: any Retriever]
+    public let retrievers: [String: any Retriever]
+    /// Similar resolved tickets, followed while the server runs (`IndexRefresher`).
     public var similar: SimilarTickets
     public var drafting: DraftingPipeline
     public var routers: RouterProvider
@@ -28,13 +31,14 @@ public struct ServerServices: Sendable {
     public var storeReady: @Sendable () async throws -> Void
     public var metrics: ServerMetrics
 
-    public init(store: any ServerStore, embedder: any TextEmbedder, retrievers: [String: any Retriever],
+    public init(store: any ServerStore, embedder: any TextEmbedder, knowledgeBase: LiveKnowledgeBase,
                 similar: SimilarTickets, drafting: DraftingPipeline, routers: RouterProvider,
                 modelReady: @escaping @Sendable () async -> Bool, metrics: ServerMetrics = ServerMetrics()) {
         self.store = store
         self.embedder = embedder
         self.batcher = EmbeddingBatcher(embedder: embedder)
-        self.retrievers = retrievers
+        self.knowledgeBase = knowledgeBase
+        self.retrievers = knowledgeBase.retrievers
         self.similar = similar
         self.drafting = drafting
         self.routers = routers
@@ -46,12 +50,11 @@ public struct ServerServices: Sendable {
     /// Builds the retrievers, similar-ticket index and draft pipeline over a store.
     public static func build(store: any ServerStore, embedder: any TextEmbedder, model: (any ChatModel)?, home: URL,
                              modelReady: @escaping @Sendable () async -> Bool) async throws -> ServerServices {
-        let keyword = try await MemoryKeywordRetriever(store: store)
-        let dense = try await DenseRetriever(store: store, embedder: embedder)
-        let hybrid = HybridRetriever(keyword: keyword, dense: dense, fusion: .convex(keywordWeight: 0.25))
+        let knowledgeBase = try await LiveKnowledgeBase(store: store, embedder: embedder)
         let similar = try await SimilarTickets(store: store, embedder: embedder)
-        let drafting = DraftingPipeline(retriever: hybrid, similar: similar, embedder: embedder, model: model, store: store)
-        return ServerServices(store: store, embedder: embedder, retrievers: ["hybrid": hybrid, "bm25": keyword, "dense": dense],
+        let drafting = DraftingPipeline(retriever: knowledgeBase.retrievers["hybrid"]!, similar: similar, embedder: embedder,
+                                        model: model, store: store)
+        return ServerServices(store: store, embedder: embedder, knowledgeBase: knowledgeBase,
                               similar: similar, drafting: drafting, routers: RouterProvider(store: store, home: home), modelReady: modelReady)
     }
 }

@@ -312,6 +312,25 @@ enum SQLiteSchema {
                 CREATE INDEX shadow_predictions_challenger ON shadow_predictions(challenger_version, id);
                 """)
         }
+        migrator.registerMigration("v8-generations") { db in
+            try db.execute(sql: """
+                -- Counters bumped by every change to tickets or the knowledge base (rows or vectors), by any
+                -- process: in-memory indexes compare them to know when to reload (one row read, not a scan).
+                CREATE TABLE generations (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+                INSERT INTO generations VALUES ('tickets', 0), ('kb', 0);
+                """)
+            let tables = ["tickets": "tickets", "ticket_embeddings": "tickets",
+                          "articles": "kb", "chunks": "kb", "chunk_embeddings": "kb"]
+            for (table, generation) in tables {
+                for event in ["INSERT", "UPDATE", "DELETE"] {
+                    try db.execute(sql: """
+                        CREATE TRIGGER \(table)_generation_\(event.lowercased()) AFTER \(event) ON \(table) BEGIN
+                            UPDATE generations SET value = value + 1 WHERE name = '\(generation)';
+                        END
+                        """)
+                }
+            }
+        }
         return migrator
     }
 }

@@ -249,7 +249,7 @@ public final class SQLiteStore: TriageStore {
             WHERE e.model = ? ORDER BY e.chunk_id
             """
         case .ticket: """
-            SELECT e.ticket_id AS id, e.vector, t.category, t.status IN ('resolved', 'closed') AS resolved
+            SELECT e.ticket_id AS id, e.vector, t.category, COALESCE(t.status IN ('resolved', 'closed'), 0) AS resolved
             FROM ticket_embeddings e JOIN tickets t ON t.id = e.ticket_id
             WHERE e.model = ? ORDER BY e.ticket_id
             """
@@ -259,6 +259,13 @@ public final class SQLiteStore: TriageStore {
                 StoredVector(id: row["id"], category: row["category"], resolved: row["resolved"],
                              vector: VectorCoding.vector(row["vector"]))
             }
+        }
+    }
+
+    public func generation(_ items: IndexedItems) async throws -> Int {
+        try await pool.read { db in
+            try Int.fetchOne(db.cachedStatement(sql: "SELECT value FROM generations WHERE name = ?"),
+                             arguments: [items.rawValue]) ?? 0
         }
     }
 

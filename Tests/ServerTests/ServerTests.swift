@@ -195,6 +195,30 @@ struct ServerTests {
 
     /// Triage of a stored ticket reuses its vector from ingest instead of encoding it again: that is only right
     /// when the vector is the embedding of the text the router sees.
+    @Test func aTicketCreatedThroughTheAPIJoinsSimilarTicketSearchWhileTheServerRuns() async throws {
+        let (services, store) = try await Self.services()
+        let agent = try await Self.key(.agent, store)
+        let indexed = services.similar.indexedTickets
+        let refresher = Task { try await IndexRefresher(services: services, interval: .milliseconds(100)).run() }
+        defer { refresher.cancel() }
+        try await Self.app(services).test(.router) { client in
+            let created = try await client.execute(uri: "/v1/tickets", method: .post, headers: agent, body: ByteBuffer(string: #"""
+                {"externalID": "API-SIM-1", "subject": "Parrot", "status": "resolved",
+                 "body": "Our office parrot keeps reading the quarterly invoice totals out loud in Portuguese"}
+                """#))
+            #expect(created.status == .created)
+            let deadline = ContinuousClock.now + .seconds(20)
+            while services.similar.indexedTickets == indexed && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(services.similar.indexedTickets == indexed + 1, "embedded and indexed by the refresher")
+            // No word in common with any ticket (keyword search finds nothing): found by its vector.
+            let similar = try await client.execute(uri: "/v1/similar?q=talking%20bird%20recites%20sums%20aloud&k=3",
+                                                   method: .get, headers: agent)
+            #expect(String(buffer: similar.body).contains("API-SIM-1"))
+        }
+    }
+
     @Test func aStoredTicketsVectorIsTheEmbeddingOfTheTextTriageRoutes() async throws {
         let (_, store) = try await DemoHome.shared.get()
         let encoder = try #require(encoder)

@@ -1,0 +1,83 @@
+import Domain
+import Foundation
+import Store
+
+/// The knowledge-base retrievers of a long-running process — in-memory BM25, dense and their hybrid — rebuilt by
+/// `refresh()` once articles ingested meanwhile (by the CLI or another replica) have settled. Searches keep
+/// using the previous indexes while new ones are built.
+public final class LiveKnowledgeBase: @unchecked Sendable {
+    public let store: any TriageStore
+    public let embedder: any TextEmbedder
+    /// How the hybrid mode fuses keyword and dense results.
+    public let fusion: Fusion
+    private let lock = NSLock()
+    private var built: Built
+    /// The generation seen by the previous `refresh()`: rebuilding waits until it stops moving (an ingest ended).
+    private var lastSeen: Int
+
+    private struct Built {
+        var keyword: MemoryKeywordRetriever
+        var dense: DenseRetriever
+        var generation: Int
+    }
+
+    /// Builds the indexes from the store, embedding chunks that have no vector yet.
+    public init(store: any TriageStore, embedder: any TextEmbedder, fusion: Fusion = .convex(keywordWeight: 0.25)) async throws {
+        self.store = store
+        self.embedder = embedder
+        self.fusion = fusion
+        built = try await Self.build(store: store, embedder: embedder)
+        lastSeen = built.generation
+    }
+
+    /// The retrievers by mode (`bm25`, `dense`, `hybrid`), each searching the indexes current at the time.
+    public var retrievers: [String: any Retriever] {
+        Dictionary(uniqueKeysWithValues: Mode.allCases.map { ($0.rawValue, Live(base: self, mode: $0) as any Retriever) })
+    }
+
+    /// Chunks in the indexes.
+    public var indexedChunks: Int { lock.withLock { built.keyword.index.count } }
+
+    /// Rebuilds the indexes when the knowledge base changed since they were built and has not changed since the
+    /// previous call (so an ingest in progress is not indexed again and again). Returns whether it rebuilt.
+    @discardableResult
+    public func refresh() async throws -> Bool {
+        let generation = try await store.generation(.kb)
+        let settled = lock.withLock {
+            defer { lastSeen = generation }
+            return generation != built.generation && generation == lastSeen
+        }
+        guard settled else { return false }
+        let fresh = try await Self.build(store: store, embedder: embedder)
+        lock.withLock { built = fresh }
+        return true
+    }
+
+    private static func build(store: any TriageStore, embedder: any TextEmbedder) async throws -> Built {
+        try await EmbeddingIndexer(store: store, embedder: embedder).indexMissing(.chunk)
+        // Read first: a change made during the build leaves a newer generation, built by a later refresh.
+        let generation = try await store.generation(.kb)
+        return Built(keyword: try await MemoryKeywordRetriever(store: store),
+                     dense: try await DenseRetriever(store: store, embedder: embedder), generation: generation)
+    }
+
+    private enum Mode: String, CaseIterable {
+        case bm25, dense, hybrid
+    }
+
+    private struct Live: Retriever {
+        let base: LiveKnowledgeBase
+        let mode: Mode
+        var name: String { mode.rawValue }
+
+        func search(_ query: String, k: Int, filter: SearchFilter) async throws -> [SearchHit] {
+            let built = base.lock.withLock { base.built }
+            return switch mode {
+            case .bm25: try await built.keyword.search(query, k: k, filter: filter)
+            case .dense: try await built.dense.search(query, k: k, filter: filter)
+            case .hybrid: try await HybridRetriever(keyword: built.keyword, dense: built.dense, fusion: base.fusion)
+                .search(query, k: k, filter: filter)
+            }
+        }
+    }
+}
