@@ -1,15 +1,9 @@
-import Embeddings
 import Foundation
 import Ingest
 import Search
 import Store
 import TestSupport
 import Testing
-
-private let encoder: SentenceEncoder? = {
-    guard let directory = try? ModelLocator.miniLM(root: TestSupport.repositoryRoot) else { return nil }
-    return try? SentenceEncoder(modelDirectory: directory)
-}()
 
 @Suite(.enabled(if: encoder != nil, "all-MiniLM-L6-v2 is not installed: run make setup"))
 struct LiveKnowledgeBaseTests {

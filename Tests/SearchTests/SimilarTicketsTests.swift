@@ -6,7 +6,8 @@ import Store
 import TestSupport
 import Testing
 
-private let encoder: SentenceEncoder? = {
+/// The real all-MiniLM-L6-v2 (nil when `make setup` has not installed it), for the search tests that embed.
+let encoder: SentenceEncoder? = {
     guard let directory = try? ModelLocator.miniLM(root: TestSupport.repositoryRoot) else { return nil }
     return try? SentenceEncoder(modelDirectory: directory)
 }()
