@@ -96,15 +96,23 @@ public actor LlamaServer {
     /// The running server's process id (nil when stopped).
     public var processID: Int32? { process.map(\.processIdentifier) }
 
+    /// How `stop()` ended the server.
+    public enum Stopped: Sendable, Equatable {
+        case notRunning, terminated, killed
+    }
+
     /// Stops the server: SIGTERM, then SIGKILL after five seconds.
-    public func stop() async {
+    @discardableResult
+    public func stop() async -> Stopped {
         stopping = true
-        guard let process, process.isRunning else { self.process = nil; return }
+        guard let process, process.isRunning else { self.process = nil; return .notRunning }
         process.terminate()
         for _ in 0..<50 where process.isRunning { try? await Task.sleep(for: .milliseconds(100)) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        let killed = process.isRunning
+        if killed { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         self.process = nil
+        return killed ? .killed : .terminated
     }
 
     private func launch() throws {
@@ -136,6 +144,12 @@ public actor LlamaServer {
             let status = ended.terminationStatus
             Task { await self?.exited(status: status, pid: ended.processIdentifier) }
         }
+        // A child starts with the spawning thread's blocked signals, and the threads Swift code runs on block
+        // SIGTERM: unblocked for the spawn, llama-server stops on `terminate()` instead of being killed 5 s later.
+        var none = sigset_t(), previous = sigset_t()
+        sigemptyset(&none)
+        pthread_sigmask(SIG_SETMASK, &none, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
         try process.run()
         self.process = process
     }

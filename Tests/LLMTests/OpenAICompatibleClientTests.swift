@@ -79,7 +79,7 @@ struct LlamaServerTests {
         #expect(restarted)
         #expect(try await client.complete(ChatRequest(messages: [ChatMessage(.user, "Say hi.")], maxTokens: 4)).isEmpty == false)
 
-        await server.stop()
+        #expect(await server.stop() == .terminated, "SIGTERM stops it (it used to inherit a blocked SIGTERM and be killed)")
         #expect(await server.isReady() == false)
         #expect(await server.processID == nil)
     }
