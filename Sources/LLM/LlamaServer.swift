@@ -18,6 +18,9 @@ public struct LlamaServerOptions: Sendable {
     public var readinessTimeout: Duration
     /// Restarts after a crash before the supervisor gives up.
     public var maxRestarts: Int
+    /// A folder where each supervisor records the server it runs (`llama-server.<supervisor pid>.pid`), so that
+    /// a server left behind by a supervisor that was killed or crashed is stopped by the next `start()` (Linux).
+    public var pidDirectory: URL?
 
     public init(binary: URL, model: URL, port: Int = 0, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                 contextSize: Int = 4096, logFile: URL? = nil, readinessTimeout: Duration = .seconds(90),
@@ -78,6 +81,7 @@ public actor LlamaServer {
     @discardableResult
     public func start() async throws -> URL {
         stopping = false
+        if let pidDirectory = options.pidDirectory { await Self.stopOrphans(in: pidDirectory) }
         if port == 0 { port = try Self.freePort() }
         try launch()
         try await waitUntilReady()
@@ -112,7 +116,44 @@ public actor LlamaServer {
         if killed { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         self.process = nil
+        if let pidFile { try? FileManager.default.removeItem(at: pidFile) }
         return killed ? .killed : .terminated
+    }
+
+    /// This supervisor's pid file, when `pidDirectory` is set.
+    private var pidFile: URL? {
+        options.pidDirectory?.appendingPathComponent("llama-server.\(getpid()).pid")
+    }
+
+    /// Stops the llama-servers recorded in `directory` whose supervisor is gone (killed or crashed before it
+    /// could stop them), and removes their files; returns how many it stopped. A recorded process is only
+    /// signalled while its command line is still a llama-server's (pids are reused).
+    @discardableResult
+    public static func stopOrphans(in directory: URL) async -> Int {
+        let files = (try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)) ?? []
+        var stopped = 0
+        for file in files where file.lastPathComponent.hasPrefix("llama-server.") && file.pathExtension == "pid" {
+            let supervisor = Int32(file.deletingPathExtension().pathExtension) ?? 0
+            guard supervisor > 0, kill(supervisor, 0) != 0, errno == ESRCH else { continue }  // supervisor alive
+            if let text = try? String(contentsOf: file, encoding: .utf8),
+               let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), isLlamaServer(pid) {
+                kill(pid, SIGTERM)
+                for _ in 0..<50 where isLlamaServer(pid) { try? await Task.sleep(for: .milliseconds(100)) }
+                if isLlamaServer(pid) { kill(pid, SIGKILL) }
+                stopped += 1
+            }
+            try? FileManager.default.removeItem(at: file)
+        }
+        return stopped
+    }
+
+    /// Whether `pid` is a running (not zombie) llama-server, read from /proc (false where there is none).
+    private static func isLlamaServer(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let command = try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline")) else { return false }
+        let state = stat.split(separator: ")").last?.split(separator: " ").first
+        let program = command.split(separator: 0).first.map { String(decoding: $0, as: UTF8.self) } ?? ""
+        return state != "Z" && program.hasSuffix("llama-server")
     }
 
     private func launch() throws {
@@ -152,6 +193,10 @@ public actor LlamaServer {
         defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
         try process.run()
         self.process = process
+        if let pidFile, let directory = options.pidDirectory {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try "\(process.processIdentifier)\n".write(to: pidFile, atomically: true, encoding: .utf8)
+        }
     }
 
     private func waitUntilReady() async throws {

@@ -43,6 +43,7 @@ struct LLMOptions: ParsableArguments {
         var options = try LlamaServerOptions.installed(root: Self.checkoutRoot())
         options.threads = max(1, min(llmThreads, ProcessInfo.processInfo.activeProcessorCount))
         options.logFile = home.appendingPathComponent("logs/llama-server.log")
+        options.pidDirectory = home.appendingPathComponent("logs")
         let server = LlamaServer(options: options)
         Report.note("starting llama-server (\(options.model.lastPathComponent), \(options.threads) threads)…")
         let url = try await server.start()

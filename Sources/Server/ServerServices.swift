@@ -11,7 +11,7 @@ import Store
 /// The store the server needs: ingest and search, plus keys, feedback and corrections.
 public typealias ServerStore = TriageStore & WorkflowStore
 
-/// Everything the API's handlers use, built once at start.
+/// Everything the API's handlers use, built once at start; the indexes inside follow the store (`IndexRefresher`).
 public struct ServerServices: Sendable {
     public var store: any ServerStore
     public var embedder: any TextEmbedder

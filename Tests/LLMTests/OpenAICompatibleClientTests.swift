@@ -83,4 +83,38 @@ struct LlamaServerTests {
         #expect(await server.isReady() == false)
         #expect(await server.processID == nil)
     }
+
+    @Test func aServerLeftByASupervisorThatDiedIsStoppedByTheNextStart() async throws {
+        let folder = try TestSupport.temporaryDirectory("llama-orphans")
+        var options = try LlamaServerOptions.installed(root: TestSupport.repositoryRoot)
+        // The orphan: a llama-server whose supervisor (a process that has ended) never stopped it.
+        let orphan = Process()
+        orphan.executableURL = options.binary
+        orphan.arguments = ["--model", options.model.path, "--host", "127.0.0.1", "--port", String(try LlamaServer.freePort()),
+                            "--threads", "1"]
+        orphan.standardOutput = FileHandle.nullDevice
+        orphan.standardError = FileHandle.nullDevice
+        try orphan.run()
+        let ended = Process()
+        ended.executableURL = URL(fileURLWithPath: "/bin/sh")
+        ended.arguments = ["-c", "exit 0"]
+        try ended.run()
+        ended.waitUntilExit()
+        let deadSupervisor = folder.appendingPathComponent("llama-server.\(ended.processIdentifier).pid")
+        let liveSupervisor = folder.appendingPathComponent("llama-server.\(getpid()).pid")
+        for file in [deadSupervisor, liveSupervisor] {
+            try "\(orphan.processIdentifier)\n".write(to: file, atomically: true, encoding: .utf8)
+        }
+
+        options.pidDirectory = folder
+        let server = LlamaServer(options: options)
+        _ = try await server.start()
+        orphan.waitUntilExit()
+        #expect(!orphan.isRunning, "the orphan was stopped")
+        #expect(!FileManager.default.fileExists(atPath: deadSupervisor.path))
+        #expect(try String(contentsOf: liveSupervisor, encoding: .utf8) == "\(try #require(await server.processID))\n",
+                "a live supervisor's record is its own server's")
+        #expect(await server.stop() == .terminated)
+        #expect(!FileManager.default.fileExists(atPath: liveSupervisor.path), "removed when the server stops")
+    }
 }
