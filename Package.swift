@@ -25,7 +25,9 @@ let package = Package(
         // Ingest: file readers (CSV, JSON, JSONL, Markdown), field mapping, validation, the ingest pipeline.
         .target(name: "Ingest", dependencies: ["Domain", "Store"]),
         // Search: retrievers (BM25, dense, hybrid), fusion, and their evaluation.
-        .target(name: "Search", dependencies: ["Domain", "Store", "Ingest", "CBLAS"]),
+        .target(name: "Search", dependencies: [
+            "Domain", "Store", "Ingest", "CBLAS", .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
         // Routing: TF-IDF features, multinomial logistic regression, calibration.
         .target(name: "Routing", dependencies: ["Domain", "Ingest"]),
         // CBLAS: OpenBLAS from Debian (libopenblas-dev).

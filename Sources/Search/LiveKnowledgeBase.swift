@@ -1,19 +1,22 @@
 import Domain
-import Foundation
+import NIOConcurrencyHelpers
 import Store
 
 /// The knowledge-base retrievers of a long-running process — in-memory BM25, dense and their hybrid — rebuilt by
 /// `refresh()` once articles ingested meanwhile (by the CLI or another replica) have settled. Searches keep
 /// using the previous indexes while new ones are built.
-public final class LiveKnowledgeBase: @unchecked Sendable {
+public struct LiveKnowledgeBase: Sendable {
     public let store: any TriageStore
     public let embedder: any TextEmbedder
     /// How the hybrid mode fuses keyword and dense results.
     public let fusion: Fusion
-    private let lock = NSLock()
-    private var built: Built
-    /// The generation seen by the previous `refresh()`: rebuilding waits until it stops moving (an ingest ended).
-    private var lastSeen: Int
+    private let state: NIOLockedValueBox<State>
+
+    private struct State {
+        var built: Built
+        /// The generation seen by the previous `refresh()`: rebuilding waits until it stops moving (an ingest ended).
+        var lastSeen: Int
+    }
 
     private struct Built {
         var keyword: MemoryKeywordRetriever
@@ -26,8 +29,8 @@ public final class LiveKnowledgeBase: @unchecked Sendable {
         self.store = store
         self.embedder = embedder
         self.fusion = fusion
-        built = try await Self.build(store: store, embedder: embedder)
-        lastSeen = built.generation
+        let built = try await Self.build(store: store, embedder: embedder)
+        state = NIOLockedValueBox(State(built: built, lastSeen: built.generation))
     }
 
     /// The retrievers by mode (`bm25`, `dense`, `hybrid`), each searching the indexes current at the time.
@@ -36,27 +39,27 @@ public final class LiveKnowledgeBase: @unchecked Sendable {
     }
 
     /// Chunks in the indexes.
-    public var indexedChunks: Int { lock.withLock { built.keyword.index.count } }
+    public var indexedChunks: Int { state.withLockedValue { $0.built.keyword.index.count } }
 
     /// Rebuilds the indexes when the knowledge base changed since they were built and has not changed since the
     /// previous call (so an ingest in progress is not indexed again and again). Returns whether it rebuilt.
     @discardableResult
     public func refresh() async throws -> Bool {
-        let generation = try await store.generation(.kb)
-        let settled = lock.withLock {
-            defer { lastSeen = generation }
-            return generation != built.generation && generation == lastSeen
+        let generation = try await store.generation(.chunk)
+        let settled = state.withLockedValue { state in
+            defer { state.lastSeen = generation }
+            return generation != state.built.generation && generation == state.lastSeen
         }
         guard settled else { return false }
         let fresh = try await Self.build(store: store, embedder: embedder)
-        lock.withLock { built = fresh }
+        state.withLockedValue { $0.built = fresh }
         return true
     }
 
     private static func build(store: any TriageStore, embedder: any TextEmbedder) async throws -> Built {
         try await EmbeddingIndexer(store: store, embedder: embedder).indexMissing(.chunk)
         // Read first: a change made during the build leaves a newer generation, built by a later refresh.
-        let generation = try await store.generation(.kb)
+        let generation = try await store.generation(.chunk)
         return Built(keyword: try await MemoryKeywordRetriever(store: store),
                      dense: try await DenseRetriever(store: store, embedder: embedder), generation: generation)
     }
@@ -71,7 +74,7 @@ public final class LiveKnowledgeBase: @unchecked Sendable {
         var name: String { mode.rawValue }
 
         func search(_ query: String, k: Int, filter: SearchFilter) async throws -> [SearchHit] {
-            let built = base.lock.withLock { base.built }
+            let built = base.state.withLockedValue { $0.built }
             return switch mode {
             case .bm25: try await built.keyword.search(query, k: k, filter: filter)
             case .dense: try await built.dense.search(query, k: k, filter: filter)

@@ -1,7 +1,8 @@
 import Store
 
-/// BM25 over an in-memory index of every chunk, built from the store (rebuilt by `LiveKnowledgeBase` in a server). Ranks the same on every store
-/// backend, and at 100k chunks answers in milliseconds where SQLite FTS5 takes tens.
+/// BM25 over an in-memory index of every chunk, built from the store (rebuilt by `LiveKnowledgeBase` in a
+/// server). Ranks the same on every store backend, and at 100k chunks answers in milliseconds where SQLite FTS5
+/// takes tens.
 public struct MemoryKeywordRetriever: Retriever {
     public let store: any TriageStore
     public let index: BM25Index

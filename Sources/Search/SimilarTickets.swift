@@ -1,5 +1,5 @@
 import Domain
-import Foundation
+import NIOConcurrencyHelpers
 import Store
 
 /// Finds past tickets like a new one — by default only resolved ones, whose resolutions can inform a reply.
@@ -9,40 +9,49 @@ import Store
 public struct SimilarTickets: Sendable {
     public let store: any TriageStore
     private let embedder: (any TextEmbedder)?
-    private let vectors: LoadedVectors?
+    /// The ticket vectors in memory, replaced whole by a refresh while searches read the previous copy.
+    private let loaded: NIOLockedValueBox<Loaded>?
+
+    private struct Loaded {
+        var index: VectorIndex
+        var resolved: Set<Int64> = []
+        /// The store's ticket generation when loaded; nil before the first load.
+        var generation: Int?
+    }
 
     public init(store: any TriageStore, embedder: (any TextEmbedder)?) async throws {
         self.store = store
         self.embedder = embedder
-        vectors = embedder.map { LoadedVectors(dimension: $0.dimension) }
+        loaded = embedder.map { NIOLockedValueBox(Loaded(index: VectorIndex(dimension: $0.dimension))) }
         try await refresh()
     }
 
     /// How many tickets the dense scan covers.
-    public var indexedTickets: Int { vectors?.current.index.count ?? 0 }
+    public var indexedTickets: Int { loaded?.withLockedValue { $0.index.count } ?? 0 }
 
     /// Brings the vectors up to date when the store's tickets changed since the last load (a ticket added or
     /// changed by anyone: the API, the CLI, another replica): embeds the tickets without a vector, then reloads
     /// them all. One cheap query when nothing changed. Returns whether it reloaded.
     @discardableResult
     public func refresh() async throws -> Bool {
-        guard let embedder, let vectors else { return false }
-        guard try await store.generation(.tickets) != vectors.current.generation else { return false }
+        guard let embedder, let loaded else { return false }
+        guard try await store.generation(.ticket) != loaded.withLockedValue(\.generation) else { return false }
         try await EmbeddingIndexer(store: store, embedder: embedder).indexMissing(.ticket)
         // Read before loading: a change made during the load leaves a newer generation, loaded by the next refresh.
-        let generation = try await store.generation(.tickets)
+        let generation = try await store.generation(.ticket)
         let stored = try await store.vectors(.ticket, model: embedder.modelName)
         var index = VectorIndex(dimension: embedder.dimension)
         index.reserveCapacity(stored.count)
         for entry in stored { index.add(id: entry.id, vector: entry.vector) }
-        vectors.current = .init(index: index, resolved: Set(stored.filter(\.resolved).map(\.id)), generation: generation)
+        let fresh = Loaded(index: index, resolved: Set(stored.filter(\.resolved).map(\.id)), generation: generation)
+        loaded.withLockedValue { $0 = fresh }
         return true
     }
 
     public func similar(to text: String, k: Int, resolvedOnly: Bool = true, depth: Int = 50) async throws -> [TicketHit] {
         let n = max(k, depth)
         let keyword = try await store.searchTickets(text, limit: n, resolvedOnly: resolvedOnly)
-        guard let embedder, let loaded = vectors?.current, let vector = try embedder.embed([text]).first else {
+        guard let embedder, let loaded = loaded?.withLockedValue({ $0 }), let vector = try embedder.embed([text]).first else {
             return Array(keyword.prefix(k))
         }
         let dense = loaded.index.search(vector, k: n, allowed: resolvedOnly ? { loaded.resolved.contains($0) } : nil)
@@ -56,24 +65,3 @@ public struct SimilarTickets: Sendable {
     }
 }
 
-/// The ticket vectors in memory, replaced whole by a refresh while searches read the previous copy.
-private final class LoadedVectors: @unchecked Sendable {
-    struct Snapshot {
-        var index: VectorIndex
-        var resolved: Set<Int64>
-        /// The store's ticket generation when loaded; nil before the first load.
-        var generation: Int?
-    }
-
-    private let lock = NSLock()
-    private var snapshot: Snapshot
-
-    init(dimension: Int) {
-        snapshot = Snapshot(index: VectorIndex(dimension: dimension), resolved: [], generation: nil)
-    }
-
-    var current: Snapshot {
-        get { lock.withLock { snapshot } }
-        set { lock.withLock { snapshot = newValue } }
-    }
-}

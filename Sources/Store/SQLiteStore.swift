@@ -262,10 +262,10 @@ public final class SQLiteStore: TriageStore {
         }
     }
 
-    public func generation(_ items: IndexedItems) async throws -> Int {
+    public func generation(_ kind: EmbeddedKind) async throws -> Int {
         try await pool.read { db in
             try Int.fetchOne(db.cachedStatement(sql: "SELECT value FROM generations WHERE name = ?"),
-                             arguments: [items.rawValue]) ?? 0
+                             arguments: [kind == .ticket ? "tickets" : "kb"]) ?? 0
         }
     }
 

@@ -188,11 +188,6 @@ public enum EmbeddedKind: String, Codable, Sendable, CaseIterable {
 }
 
 /// A stored vector with what search filters need.
-/// What an in-memory index holds: tickets (similar-ticket search) or the knowledge base (article search).
-public enum IndexedItems: String, Sendable {
-    case tickets, kb
-}
-
 public struct StoredVector: Sendable {
     public var id: Int64
     public var category: String?

@@ -32,10 +32,9 @@ public protocol TriageStore: ModelLifecycleStore {
     func saveEmbeddings(_ kind: EmbeddedKind, _ vectors: [(id: Int64, vector: [Float])], model: String) async throws
     /// Every vector of `model` for this kind of item, for building an in-memory vector index.
     func vectors(_ kind: EmbeddedKind, model: String) async throws -> [StoredVector]
-    /// A number that grows with every change to these items or their vectors (a ticket added, its text or status
-    /// changed, an article ingested, a vector stored or dropped), by any process: in-memory indexes compare it to
-    /// know when to reload.
-    func generation(_ items: IndexedItems) async throws -> Int
+    /// A number that grows with every change to tickets (`.ticket`) or the knowledge base (`.chunk`: articles,
+    /// chunks), rows or vectors, by any process: in-memory indexes compare it to know when to reload.
+    func generation(_ kind: EmbeddedKind) async throws -> Int
     /// A ticket with its stored vector of `model` (embedded at ingest; nil when it has none yet), in one read.
     func ticketWithVector(externalID: String, model: String) async throws -> (ticket: Ticket, vector: [Float]?)?
     /// Every chunk's row id, article category and indexable text (heading path, then text), for in-memory indexes.
