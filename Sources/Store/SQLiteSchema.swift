@@ -331,6 +331,74 @@ enum SQLiteSchema {
                 }
             }
         }
+        migrator.registerMigration("v9-answer-library") { db in
+            try db.execute(sql: """
+                -- Saved answers: mined from near-duplicate resolutions, proposed from edited drafts, or written; only
+                -- approved ones are drafted. `withheld`: JSON list of mined sentences left out of the body.
+                CREATE TABLE answers (
+                    id TEXT PRIMARY KEY,
+                    title TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    category TEXT,
+                    status TEXT NOT NULL CHECK (status IN ('candidate', 'approved', 'retired')),
+                    origin TEXT NOT NULL CHECK (origin IN ('mined', 'edited_draft', 'manual')),
+                    withheld TEXT NOT NULL DEFAULT '[]',
+                    version INTEGER NOT NULL DEFAULT 1,
+                    created_by TEXT NOT NULL,
+                    created_at DATETIME NOT NULL,
+                    updated_at DATETIME NOT NULL,
+                    reviewed_by TEXT
+                );
+                CREATE INDEX answers_status ON answers(status);
+                -- The requests an answer answers, with their embeddings: what a new ticket is matched against.
+                CREATE TABLE answer_examples (
+                    id INTEGER PRIMARY KEY,
+                    answer_id TEXT NOT NULL REFERENCES answers(id) ON DELETE CASCADE,
+                    ticket_external_id TEXT,
+                    text TEXT NOT NULL,
+                    model TEXT NOT NULL,
+                    vector BLOB NOT NULL
+                );
+                CREATE UNIQUE INDEX answer_examples_ticket ON answer_examples(answer_id, ticket_external_id)
+                    WHERE ticket_external_id IS NOT NULL;
+                CREATE INDEX answer_examples_by_ticket ON answer_examples(ticket_external_id);
+                -- The latest mining run's calibration (one row).
+                CREATE TABLE answer_calibration (id INTEGER PRIMARY KEY CHECK (id = 1), details TEXT NOT NULL);
+                INSERT INTO generations VALUES ('answers', 0);
+
+                -- Drafts name their path, and the answer they came from.
+                CREATE TABLE drafts_v9 (
+                    id TEXT PRIMARY KEY,
+                    ticket_external_id TEXT,
+                    kind TEXT NOT NULL CHECK (kind IN ('answer', 'composed', 'llm', 'extractive')),
+                    answer_id TEXT,
+                    model TEXT,
+                    prompt_version TEXT NOT NULL,
+                    text TEXT NOT NULL,
+                    grounded INTEGER NOT NULL,
+                    fallback_reason TEXT,
+                    details TEXT NOT NULL,
+                    created_at DATETIME NOT NULL
+                );
+                INSERT INTO drafts_v9 (id, ticket_external_id, kind, model, prompt_version, text, grounded, fallback_reason,
+                                       details, created_at)
+                    SELECT id, ticket_external_id, kind, model, prompt_version, text, grounded, fallback_reason, details,
+                           created_at FROM drafts;
+                DROP TABLE drafts;
+                ALTER TABLE drafts_v9 RENAME TO drafts;
+                CREATE INDEX drafts_ticket ON drafts(ticket_external_id, created_at);
+                CREATE INDEX drafts_answer ON drafts(answer_id) WHERE answer_id IS NOT NULL;
+                """)
+            for table in ["answers", "answer_examples"] {
+                for event in ["INSERT", "UPDATE", "DELETE"] {
+                    try db.execute(sql: """
+                        CREATE TRIGGER \(table)_generation_\(event.lowercased()) AFTER \(event) ON \(table) BEGIN
+                            UPDATE generations SET value = value + 1 WHERE name = 'answers';
+                        END
+                        """)
+                }
+            }
+        }
         return migrator
     }
 }

@@ -53,8 +53,34 @@ extension SQLiteStore: WorkflowStore {
             if let status = query.status { conditions.append("t.status = ?"); arguments += [status.rawValue] }
             if let category = query.category { conditions.append("t.category = ?"); arguments += [category] }
             if let priority = query.priority { conditions.append("t.priority = ?"); arguments += [priority.rawValue] }
+            if let queue = query.queue { conditions.append("COALESCE(p.queue, p.category) = ?"); arguments += [queue] }
+            if let language = query.language {
+                conditions.append("(lower(t.language) = lower(?) OR lower(t.language) LIKE lower(?) || '-%')")
+                arguments += [language, language]
+            }
+            if let needsHuman = query.needsHuman { conditions.append(needsHuman ? "p.abstained = 1" : "p.abstained = 0") }
             if let since = query.createdSince {
                 conditions.append("COALESCE(t.created_at, t.ingested_at) >= ?"); arguments += [since]
+            }
+            if let text = query.text {
+                guard let match = FTSQuery.match(for: text, allWords: true) else { return [] }
+                conditions.append("t.id IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ?)"); arguments += [match]
+            }
+            // SLA: the first-response deadline in Julian days, and the risk now (as `SLAPolicy.risk`).
+            let hours = "CASE t.priority " + Priority.allCases.map { "WHEN '\($0.rawValue)' THEN \(query.sla.hours[$0] ?? 24)" }.joined(separator: " ")
+                + " ELSE \(query.sla.hours[.p3] ?? 24) END"
+            let answered = "t.status IN ('resolved', 'closed')"
+            let deadline = "(julianday(t.created_at) + (\(hours)) / 24.0)"
+            let warn = "(julianday(t.created_at) + (\(hours)) * \(query.sla.warnAt) / 24.0)"
+            let now = "julianday('now')"
+            let risk = """
+                CASE WHEN t.created_at IS NULL OR \(answered) THEN 'ok' WHEN \(now) >= \(deadline) THEN 'breached'
+                     WHEN \(now) >= \(warn) THEN 'at_risk' ELSE 'ok' END
+                """
+            if let slaRisk = query.slaRisk { conditions.append("(\(risk)) = ?"); arguments += [slaRisk.rawValue] }
+            let order = switch query.order {
+            case .newest: "COALESCE(t.created_at, t.ingested_at) DESC, t.id DESC"
+            case .slaDeadline: "(\(answered) OR t.created_at IS NULL), \(deadline), t.id"
             }
             arguments += [query.limit, query.offset]
             let rows = try Row.fetchAll(db, sql: """
@@ -64,7 +90,7 @@ extension SQLiteStore: WorkflowStore {
                 FROM tickets t
                 LEFT JOIN predictions p ON p.id = (SELECT MAX(id) FROM predictions WHERE ticket_id = t.id)
                 \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
-                ORDER BY COALESCE(t.created_at, t.ingested_at) DESC, t.id DESC LIMIT ? OFFSET ?
+                ORDER BY \(order) LIMIT ? OFFSET ?
                 """, arguments: arguments)
             return try rows.map { row in
                 let ticket = try Self.ticket(row)
@@ -97,6 +123,16 @@ extension SQLiteStore: WorkflowStore {
                 """, arguments: [f.draftID, f.verdict.rawValue, f.finalText, f.reason, f.editDistance, f.actor, f.at])
             try Self.insertAudit(AuditEvent(actor: f.actor, action: "draft.\(f.verdict.rawValue)", target: f.draftID,
                                             details: f.reason ?? f.editDistance.map { "edit distance \($0)" } ?? ""), db: db)
+        }
+    }
+
+    public func latestFeedback(draftID: String) async throws -> DraftFeedback? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM draft_feedback WHERE draft_id = ? ORDER BY id DESC LIMIT 1", arguments: [draftID]).map { row in
+                DraftFeedback(draftID: row["draft_id"], verdict: DraftFeedback.Verdict(rawValue: row["verdict"]) ?? .rejected,
+                              finalText: row["final_text"], reason: row["reason"], editDistance: row["edit_distance"],
+                              actor: row["actor"], at: row["at"])
+            }
         }
     }
 
@@ -134,6 +170,13 @@ extension SQLiteStore: WorkflowStore {
                 FROM route_corrections WHERE predicted_category IS NOT NULL
                 """)!
             let drafts = try Row.fetchOne(db, sql: "SELECT COUNT(*), COALESCE(SUM(kind = 'extractive'), 0) FROM drafts")!
+            let paths = try Row.fetchAll(db, sql: """
+                SELECT d.kind, COUNT(*) AS drafts, COALESCE(SUM(f.verdict = 'accepted'), 0) AS accepted,
+                       COALESCE(SUM(f.verdict = 'edited'), 0) AS edited, COALESCE(SUM(f.verdict = 'rejected'), 0) AS rejected,
+                       AVG(CASE WHEN f.verdict = 'edited' THEN f.edit_distance END) AS mean_edit
+                FROM drafts d LEFT JOIN draft_feedback f ON f.id = (SELECT MAX(id) FROM draft_feedback WHERE draft_id = d.id)
+                GROUP BY d.kind ORDER BY drafts DESC
+                """).map(Self.pathUsage)
             return WorkflowAnalytics(
                 ticketsByDay: try counts("""
                     SELECT date(COALESCE(created_at, ingested_at)) AS day, COUNT(*) FROM tickets
@@ -148,8 +191,14 @@ extension SQLiteStore: WorkflowStore {
                 correctedRoutes: routed[0], routesConfirmed: routed[1],
                 draftVerdicts: try counts("SELECT verdict, COUNT(*) FROM draft_feedback GROUP BY verdict ORDER BY verdict"),
                 meanEditDistance: try Double.fetchOne(db, sql: "SELECT AVG(edit_distance) FROM draft_feedback WHERE verdict = 'edited'"),
-                drafts: drafts[0], extractiveDrafts: drafts[1])
+                drafts: drafts[0], extractiveDrafts: drafts[1], draftPaths: paths)
         }
+    }
+
+    static func pathUsage(_ row: Row) -> WorkflowAnalytics.PathUsage {
+        let usage = AnswerUsage(drafts: row["drafts"], accepted: row["accepted"], edited: row["edited"], rejected: row["rejected"],
+                                meanEditDistance: row["mean_edit"])
+        return WorkflowAnalytics.PathUsage(path: row["kind"], usage: usage)
     }
 
     static func key(_ row: Row) -> APIKey {

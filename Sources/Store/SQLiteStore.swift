@@ -359,11 +359,11 @@ public final class SQLiteStore: TriageStore {
     public func saveDraft(_ draft: StoredDraft) async throws {
         try await pool.write { db in
             try db.execute(sql: """
-                INSERT INTO drafts (id, ticket_external_id, kind, model, prompt_version, text, grounded, fallback_reason,
-                                    details, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [draft.id, draft.ticketExternalID, draft.kind, draft.model, draft.promptVersion, draft.text,
-                                 draft.grounded, draft.fallbackReason, draft.details, draft.createdAt])
+                INSERT INTO drafts (id, ticket_external_id, kind, answer_id, model, prompt_version, text, grounded,
+                                    fallback_reason, details, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [draft.id, draft.ticketExternalID, draft.kind, draft.answerID, draft.model, draft.promptVersion,
+                                 draft.text, draft.grounded, draft.fallbackReason, draft.details, draft.createdAt])
         }
     }
 
@@ -437,7 +437,8 @@ public final class SQLiteStore: TriageStore {
     }
 
     static func storedDraft(_ row: Row) -> StoredDraft {
-        StoredDraft(id: row["id"], ticketExternalID: row["ticket_external_id"], kind: row["kind"], model: row["model"],
+        StoredDraft(id: row["id"], ticketExternalID: row["ticket_external_id"], kind: row["kind"], answerID: row["answer_id"],
+                    model: row["model"],
                     promptVersion: row["prompt_version"], text: row["text"], grounded: row["grounded"],
                     fallbackReason: row["fallback_reason"], details: row["details"], createdAt: row["created_at"])
     }
@@ -510,8 +511,21 @@ extension IngestCounts {
 
 /// An error of the store, with a message for people.
 public struct StoreError: Error, CustomStringConvertible {
+    /// What kind of failure, for callers that answer differently (an API's 404 vs 409 vs 422).
+    public enum Code: String, Sendable {
+        case notFound
+        /// The change conflicts with the stored state (a stale version, an impossible move).
+        case conflict
+        /// The request itself is not acceptable.
+        case invalid
+    }
+
     public let description: String
-    public init(_ description: String) { self.description = description }
+    public let code: Code
+    public init(_ description: String, code: Code = .conflict) {
+        self.description = description
+        self.code = code
+    }
 }
 
 extension JSONEncoder {

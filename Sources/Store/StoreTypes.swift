@@ -215,8 +215,11 @@ public struct TicketHit: Codable, Sendable, Equatable {
 public struct StoredDraft: Codable, Sendable, Equatable {
     public var id: String
     public var ticketExternalID: String?
-    /// `llm` or `extractive`.
+    /// The path that wrote it: `answer` (an approved answer), `composed` (from the KB), `llm`, or `extractive`
+    /// (drafts written before the composed path replaced it).
     public var kind: String
+    /// The approved answer it was drafted from (`answer` drafts).
+    public var answerID: String?
     public var model: String?
     public var promptVersion: String
     public var text: String
@@ -225,11 +228,12 @@ public struct StoredDraft: Codable, Sendable, Equatable {
     public var details: String
     public var createdAt: Date
 
-    public init(id: String, ticketExternalID: String?, kind: String, model: String?, promptVersion: String, text: String,
-                grounded: Bool, fallbackReason: String?, details: String, createdAt: Date) {
+    public init(id: String, ticketExternalID: String?, kind: String, answerID: String? = nil, model: String?,
+                promptVersion: String, text: String, grounded: Bool, fallbackReason: String?, details: String, createdAt: Date) {
         self.id = id
         self.ticketExternalID = ticketExternalID
         self.kind = kind
+        self.answerID = answerID
         self.model = model
         self.promptVersion = promptVersion
         self.text = text

@@ -82,22 +82,48 @@ public struct RouteCorrection: Codable, Sendable, Equatable {
     }
 }
 
-/// Filters and a page of the ticket list. Newest first.
+/// Filters, order and a page of the ticket list, as a help desk's inbox offers them.
 public struct TicketQuery: Sendable, Equatable {
+    public enum Order: String, Sendable, CaseIterable {
+        /// Newest first.
+        case newest
+        /// The nearest first-response deadline first (open tickets before answered ones).
+        case slaDeadline = "sla"
+    }
+
     public var status: TicketStatus?
     public var category: String?
     public var priority: Priority?
+    /// The queue the router predicted (its latest prediction).
+    public var queue: String?
+    /// A language tag; `es` also matches `es-MX`.
+    public var language: String?
+    /// Only tickets whose latest prediction abstained ("needs a human"), or only those it routed.
+    public var needsHuman: Bool?
+    /// Only tickets at this SLA risk now, under `sla`.
+    public var slaRisk: SLAPolicy.Risk?
+    /// Every word must occur in the subject, body or resolution.
+    public var text: String?
     /// Only tickets created (or, without a creation date, ingested) at or after this moment.
     public var createdSince: Date?
+    public var order = Order.newest
+    public var sla = SLAPolicy()
     public var limit = 50
     public var offset = 0
 
-    public init(status: TicketStatus? = nil, category: String? = nil, priority: Priority? = nil, createdSince: Date? = nil,
-                limit: Int = 50, offset: Int = 0) {
+    public init(status: TicketStatus? = nil, category: String? = nil, priority: Priority? = nil, queue: String? = nil,
+                language: String? = nil, needsHuman: Bool? = nil, slaRisk: SLAPolicy.Risk? = nil, text: String? = nil,
+                createdSince: Date? = nil, order: Order = .newest, limit: Int = 50, offset: Int = 0) {
         self.status = status
         self.category = category
         self.priority = priority
+        self.queue = queue
+        self.language = language
+        self.needsHuman = needsHuman
+        self.slaRisk = slaRisk
+        self.text = text
         self.createdSince = createdSince
+        self.order = order
         self.limit = limit
         self.offset = offset
     }
@@ -131,6 +157,18 @@ public struct WorkflowAnalytics: Codable, Sendable, Equatable {
     public var meanEditDistance: Double?
     public var drafts: Int
     public var extractiveDrafts: Int
+    /// Drafts and their latest verdicts by the path that wrote them (answer, composed, llm).
+    public var draftPaths: [PathUsage]
+
+    public struct PathUsage: Codable, Sendable, Equatable {
+        public var path: String
+        public var usage: AnswerUsage
+
+        public init(path: String, usage: AnswerUsage) {
+            self.path = path
+            self.usage = usage
+        }
+    }
 }
 
 /// What the API server stores beyond ingest and search: API keys, agents' feedback and corrections, ticket
@@ -154,6 +192,8 @@ public protocol WorkflowStore: Sendable {
 
     /// Records feedback on a draft and audits it.
     func saveFeedback(_ feedback: DraftFeedback) async throws
+    /// The latest verdict on a draft.
+    func latestFeedback(draftID: String) async throws -> DraftFeedback?
     /// Applies a route correction to the ticket, records it and audits it.
     func saveCorrection(_ correction: RouteCorrection) async throws
     func analytics(days: Int) async throws -> WorkflowAnalytics
