@@ -40,8 +40,11 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
-        // Drafting: prompts, citation parsing and verification, the extractive fallback, the draft pipeline.
-        .target(name: "Drafting", dependencies: ["Domain", "Store", "Search", "LLM"]),
+        // Drafting: the approved-answer library (mining, matching), answer-first composition from the KB, the claim
+        // detector (reports and commitments), prompts, citation verification, the draft pipeline.
+        .target(name: "Drafting", dependencies: [
+            "Domain", "Store", "Search", "LLM", "Routing", .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ], resources: [.copy("Resources/claims.jsonl")]),
         // Lifecycle: router artefacts, training runs, the model registry (champion/challenger, gated promotion,
         // rollback), model cards; shared by the CLI and the HTTP server.
         .target(name: "Lifecycle", dependencies: ["Domain", "Store", "Routing"]),

@@ -63,7 +63,7 @@ public struct CitedSentence: Codable, Sendable, Equatable {
             var current = ""
             var previous: Character = " "
             for character in line {
-                if character.isWhitespace && ".!?".contains(previous) && !endsWithAbbreviation(current) {
+                if character.isWhitespace && ".!?".contains(previous) && !endsWithAbbreviation(current) && !isListMarker(current) {
                     pieces.append(current)
                     current = ""
                 }
@@ -73,6 +73,28 @@ public struct CitedSentence: Codable, Sendable, Equatable {
             pieces.append(current)
         }
         return pieces.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+    }
+
+    /// `text` with `[number]` after every sentence, before its final punctuation ("Choose Retry payment [1]."),
+    /// keeping its lines and list markers.
+    public static func citing(_ text: String, _ number: Int) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            let pieces = splitSentences(String(line))
+            guard !pieces.isEmpty else { return String(line) }
+            let indent = line.prefix { $0 == " " }
+            return indent + pieces.map { piece -> String in
+                var sentence = piece.trimmingCharacters(in: .whitespaces)
+                var end = ""
+                while let last = sentence.last, ".!?:".contains(last) { end = String(last) + end; sentence.removeLast() }
+                return sentence + " [\(number)]" + end
+            }.joined(separator: " ")
+        }.joined(separator: "\n")
+    }
+
+    /// A numbered list's marker ("1.", "12.") that starts a line is not a sentence.
+    private static func isListMarker(_ text: String) -> Bool {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        return trimmed.count <= 3 && trimmed.hasSuffix(".") && trimmed.dropLast().allSatisfy(\.isNumber) && trimmed.count > 1
     }
 
     /// "Mr.", "e.g.", "J." and the like end a word, not a sentence.

@@ -29,11 +29,11 @@ public struct VectorIndex: Sendable {
         matrix.append(contentsOf: vector)
     }
 
-    /// The k most similar vectors, best first; `allowed` filters by id before ranking.
-    public func search(_ query: [Float], k: Int, allowed: ((Int64) -> Bool)? = nil) -> [(id: Int64, score: Float)] {
+    /// The query's similarity to every vector, in the order they were added.
+    public func similarities(to query: [Float]) -> [Float] {
         precondition(query.count == dimension)
-        guard k > 0, !ids.isEmpty else { return [] }
         var scores = [Float](repeating: 0, count: ids.count)
+        guard !ids.isEmpty else { return scores }
         matrix.withUnsafeBufferPointer { m in
             query.withUnsafeBufferPointer { q in
                 scores.withUnsafeMutableBufferPointer { s in
@@ -42,6 +42,14 @@ public struct VectorIndex: Sendable {
                 }
             }
         }
+        return scores
+    }
+
+    /// The k most similar vectors, best first; `allowed` filters by id before ranking.
+    public func search(_ query: [Float], k: Int, allowed: ((Int64) -> Bool)? = nil) -> [(id: Int64, score: Float)] {
+        precondition(query.count == dimension)
+        guard k > 0, !ids.isEmpty else { return [] }
+        let scores = similarities(to: query)
         var top = TopK(k: k)
         for (index, score) in scores.enumerated() where allowed?(ids[index]) ?? true {
             top.insert(index: index, score: score)
