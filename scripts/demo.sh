@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Brings LocalTriage up on the demo data (a fictional product, Orbitask): ingests its knowledge base and
-# tickets into the embedded store, routes them, searches, drafts a cited reply with the local LLM, then serves the API and web UI
-# (DEMO_SERVE=0 stops before serving; DEMO_PORT picks the port). Safe to run again: ingest is idempotent.
+# tickets into the embedded store, routes them, searches, mines and approves saved answers, drafts cited replies for
+# three open tickets, then serves the API and web UI (DEMO_SERVE=0 stops before serving; DEMO_PORT picks the port).
+# Safe to run again: ingest and mining are idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LT="${LOCALTRIAGE:?set LOCALTRIAGE to the localtriage binary (make demo does)}"
@@ -38,12 +39,23 @@ echo
 echo "== Similar resolved tickets, with the replies that solved them"
 "$LT" similar "our laptops stopped syncing since the latest desktop update" --k 2
 echo
-echo "== Monitor: every stored ticket against the router's training data — drift checks and emerging themes"
+echo "== Monitor: the last three weeks of tickets against the months before — drift checks and emerging themes"
 echo "   (exit 3 means drift; the server shows this run on /metrics and the analytics page)"
-"$LT" monitor --recent-days 3650 || [ $? -eq 3 ]
+"$LT" monitor --recent-days 21 --from-newest --reference store || [ $? -eq 3 ]
 echo
-echo "== Draft a reply with the local LLM (llama-server starts, drafts, stops); every citation is checked"
-"$LT" draft --text "The desktop app stopped syncing after I updated it this morning. What should I do?"
+echo "== Saved answers: candidates mined from the resolved tickets' replies (customer details become {{placeholders}};"
+echo "   sentences that report what was done for one customer are left out), then approved — in a real team a lead"
+echo "   reviews them first, on the web UI's Answers page"
+"$LT" answers mine
+"$LT" answers approve --all-candidates --reason "demo: approved without review"
+echo
+echo "== Drafts for three open tickets no answer was mined from (billing, sync, access); every citation is checked and"
+echo "   nothing done for another customer is promised"
+for ticket in ORB-10046 HD-20006 ORB-10003; do
+    echo
+    echo "-- $ticket"
+    "$LT" draft --ticket "$ticket"
+done
 echo
 if [ "${DEMO_SERVE:-1}" = "0" ]; then
     echo "Try: $LT serve   (LOCALTRIAGE_HOME=$LOCALTRIAGE_HOME)"
@@ -54,5 +66,5 @@ KEY=$("$LT" keys create --name "demo admin" --role admin --json | python3 -c 'im
 echo "== LocalTriage is starting on http://127.0.0.1:$PORT  (web UI: /ui/inbox, API docs: /docs)"
 echo "   admin key (shown once; paste it on the sign-in page, or send it as Authorization: Bearer …):"
 echo "   $KEY"
-echo "   Ctrl-C stops the server and its llama-server."
+echo "   Ctrl-C stops the server (and a model server it started)."
 exec "$LT" serve --port "$PORT"

@@ -4,16 +4,19 @@ import Foundation
 import Search
 import Store
 
-/// `localtriage draft`: a cited reply for a stored ticket or ad-hoc text, streamed, verified and stored.
+/// `localtriage draft`: a cited reply for a stored ticket or ad-hoc text, verified and stored.
 struct DraftCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "draft",
         abstract: "Draft a cited reply for a ticket; every citation is checked against the cited text.",
         discussion: """
-            Retrieves KB chunks (hybrid search) and similar resolved tickets, asks the model for a reply citing them \
-            as [n], streams it, then verifies it: every [n] must name a provided source and every cited sentence must \
-            be supported by it. Unsupported sentences are flagged. When the model is down, too slow or not grounded, \
-            a grounded extractive draft is given instead, marked as such. Every draft is stored; none is sent.
+            Answer first: a ticket that matches an approved answer (localtriage answers) above the calibrated \
+            threshold gets it, placeholders filled from the ticket; otherwise the reply is composed from the \
+            knowledge-base passage that answers it (its steps in order, what a second source adds, an opening in the \
+            customer's words). With a model asked to write the body (an --llm-endpoint, or --model-writes body), \
+            its reply is delivered when it verifies. Every [n] must name a provided source and every cited \
+            sentence must be supported by it; a sentence that reports an action or makes a commitment no \
+            knowledge-base passage backs is withheld. Every draft is stored; none is sent.
             """
     )
 
@@ -21,9 +24,10 @@ struct DraftCommand: AsyncParsableCommand {
     @OptionGroup var llm: LLMOptions
     @Option(help: "External id of a stored ticket.") var ticket: String?
     @Option(help: "The ticket text, for a ticket not in the store.") var text: String?
+    @Option(help: "The ticket's subject, with --text.") var subject: String?
     @Option(help: "Reply language (BCP 47 tag) for --text; a stored ticket's own language is used otherwise.")
     var language = "en"
-    @Option(help: "KB chunks given to the model.") var sources = 3
+    @Option(help: "KB chunks retrieved.") var sources = 3
     @Option(help: "Folder of the all-MiniLM-L6-v2 files (default: found in .venv).") var model: String?
 
     func validate() throws {
@@ -34,29 +38,25 @@ struct DraftCommand: AsyncParsableCommand {
     func run() async throws {
         let home = try global.homeDirectory()
         let store = try SQLiteStore(home: home)
-        var body = text ?? ""
-        var language = self.language
+        let encoder = try EncoderLoader.load(explicit: model)
+        var request = DraftRequest(subject: subject, body: text ?? "", language: language)
         if let ticket {
-            guard let stored = try await store.ticket(externalID: ticket) else {
+            guard let stored = try await store.ticketWithVector(externalID: ticket, model: encoder.modelName) else {
                 throw ValidationError("no ticket \(ticket) in the store")
             }
-            body = stored.text
-            language = stored.language ?? language
+            request = DraftRequest(stored.ticket, vector: stored.vector)
         }
-        let encoder = try EncoderLoader.load(explicit: model)
-        let retriever = HybridRetriever(keyword: try await MemoryKeywordRetriever(store: store),
-                                        dense: try await DenseRetriever(store: store, embedder: encoder),
-                                        fusion: .convex(keywordWeight: 0.25))
         let (chat, stop) = try await llm.start(home: home)
         var options = DraftOptions()
         options.kbSources = sources
-        let pipeline = DraftingPipeline(retriever: retriever, similar: try await SimilarTickets(store: store, embedder: encoder),
-                                        embedder: encoder, model: chat, store: store, options: options)
-        let streaming = !global.json
+        options.modelRole = llm.modelRole
+        let pipeline = try await DraftingPipeline.build(store: store, embedder: encoder, model: chat, options: options)
         let result: Draft
         do {
-            result = try await pipeline.draft(text: body, language: language, ticketExternalID: ticket) { piece in
-                if streaming { FileHandle.standardOutput.write(Data(piece.utf8)) }
+            await pipeline.warmUp()
+            result = try await pipeline.draft(request) { progress in
+                if case .modelWriting = progress { return }
+                Report.note("… \(progress)")
             }
         } catch {
             await stop()
@@ -64,24 +64,37 @@ struct DraftCommand: AsyncParsableCommand {
         }
         await stop()
         if global.json { return try Report.json(result) }
-        if result.kind == .extractive {
-            if result.modelText != nil { print("\n") }
-            print("── extractive draft (\(result.fallbackReason ?? "fallback")) ──")
-            print(result.text)
+        print(Self.describe(result))
+    }
+
+    /// The draft for people: its path, the text, each sentence's verdict, what was withheld, the sources.
+    static func describe(_ result: Draft) -> String {
+        var lines: [String] = []
+        switch result.kind {
+        case .answer:
+            let a = result.answer!
+            lines.append(String(format: "── approved answer %@ “%@” (similarity %.2f ≥ %.2f) ──", a.id, a.title, a.score, a.threshold))
+            if !a.unfilled.isEmpty { lines.append("   to fill in: " + a.unfilled.joined(separator: ", ")) }
+        case .composed:
+            lines.append("── composed from the knowledge base" + (result.fallbackReason.map { " (the model's draft was not used: \($0))" } ?? "") + " ──")
+        case .llm: lines.append("── written by \(result.model ?? "the model"), verified ──")
+        case .extractive: lines.append("── extractive ──")
         }
-        print("\n── verification ──")
+        lines += [result.text, "", "── verification ──"]
         for check in result.verification.sentences {
             let mark = check.supported == nil ? "·" : check.supported! && check.invalidCitations.isEmpty ? "✓" : "✗ UNSUPPORTED"
             let cites = check.citations.isEmpty ? "" : " " + check.citations.map { "[\($0)]" }.joined()
-            print("\(mark) \(check.text)\(cites)\(check.support.map { String(format: "  (support %.2f)", $0) } ?? "")")
+            lines.append("\(mark) \(check.text)\(cites)\(check.support.map { String(format: "  (support %.2f)", $0) } ?? "")")
         }
-        print("\n── sources ──")
-        for source in result.sources { print("[\(source.number)] \(source.title) (\(source.kind.rawValue) \(source.reference))") }
+        if !result.withheld.isEmpty {
+            lines += ["", "── withheld (not stated to this customer) ──"] + result.withheld.map { "✗ \($0.text) — \($0.reason)" }
+        }
+        lines += ["", "── sources ──"] + result.sources.map { "[\($0.number)] \($0.title) (\($0.kind.rawValue) \($0.reference))" }
         let t = result.timings
-        print(String(format: "\n%@ draft %@ · model %@ · first token %@ · total %.0f ms · citations valid %d/%d · supported %d/%d",
-                     result.kind.rawValue, result.id, result.model ?? "none",
-                     t.firstTokenMs.map { String(format: "%.0f ms", $0) } ?? "–", t.totalMs,
-                     result.verification.validCitations, result.verification.citations,
-                     result.verification.supportedSentences, result.verification.citedSentences))
+        lines.append(String(format: "\n%@ draft %@ · total %.0f ms%@ · citations valid %d/%d · supported %d/%d",
+                            result.kind.rawValue, result.id, t.totalMs, t.firstTokenMs.map { String(format: " · first token %.0f ms", $0) } ?? "",
+                            result.verification.validCitations, result.verification.citations,
+                            result.verification.supportedSentences, result.verification.citedSentences))
+        return lines.joined(separator: "\n")
     }
 }

@@ -6,6 +6,7 @@ struct EvalCommand: AsyncParsableCommand {
         commandName: "eval",
         abstract: "Measure quality: retrieval ranking, routing accuracy, drafts, drift detection, emerging themes.",
         subcommands: [EvalRetrievalCommand.self, EvalRouterCommand.self, EvalOutOfScopeCommand.self, EvalDraftsCommand.self, EvalVerifierCommand.self,
+                      EvalClaimsCommand.self,
                       EvalDriftCommand.self, EvalThemesCommand.self]
     )
 }

@@ -7,275 +7,323 @@ import LLM
 import Search
 import Store
 
-/// `localtriage eval drafts`: grounding, similarity to agent answers, latency and prompt-injection resistance.
+/// `localtriage eval drafts`: every draft path and two baselines side by side — similarity to the agents' answers,
+/// citation validity, supported sentences, borrowed promises, time to draft — on a seeded split.
 struct EvalDraftsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "drafts",
-        abstract: "Evaluate drafts: citation validity, supported sentences, fallback rate, similarity to agent answers, latency, prompt injection.",
+        abstract: "Evaluate each draft path against agents' answers: similarity, citations, borrowed promises, time; with baselines.",
         discussion: """
-            Reads a CSV/JSON/JSONL of requests with reference answers (Bitext: instruction, response, intent). A seeded \
-            sample of --n requests is drafted against a KB built from the responses of all other rows, in a fresh \
-            store under <home>/eval-drafts. Reported: citation validity (of the model's own text and of the delivered \
-            drafts), supported / unsupported / uncited sentence rates, fallback rate and reasons, ROUGE-L and \
-            embedding cosine to the reference answer, time to first token and total (p50/p95, n), the pipeline's own \
-            overhead as a share of the model's time, and, with --injection, the rate at which drafts comply with \
-            injected instructions. With --judge-endpoint, a rubric score per draft; a failed judge call counts as \
-            failed, never as a score.
+            Two inputs. (1) --data: rows of requests with reference answers (Bitext: instruction, response, intent). A \
+            seeded split by request: --n test requests; the other rows are the training split, ingested as resolved \
+            tickets (request → answer) and as the KB (their answers, one article each); the approved-answer library is \
+            mined from the training split only, and every candidate is approved (standing in for a lead's review; \
+            --no-library skips it). (2) --corpus and --queries, as `eval retrieval` reads them: the KB, and requests \
+            with relevant ids and an `answer` field (without one, the relevant articles' text is the reference); no \
+            library. Reported per path, with n: the delivered draft, the approved answer (where one matched), the \
+            composed draft, the model's draft (with --model-writes body or an endpoint; on --model-n requests), and \
+            two baselines — the top retrieved passage pasted whole, and the nearest resolved ticket's resolution pasted \
+            whole: ROUGE-L and MiniLM cosine to the reference (without citation marks), citation validity, supported \
+            sentences, borrowed promises (sentences that report an action or make a commitment no KB passage backs) \
+            and the sentences withheld for that reason, the share of drafts citing a relevant article, and time to \
+            draft (p50/p95). With --judge-endpoint, a rubric score; a failed judge call counts as failed.
             """
     )
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var llm: LLMOptions
-    @Option(help: "Requests with reference answers.") var data: String
+    @Option(help: "Requests with reference answers (CSV/JSON/JSONL).") var data: String?
+    @Option(help: "With --queries: the KB, as `eval retrieval` reads it.") var corpus: String?
+    @Option(help: "With --corpus: requests with relevant ids and an answer field.") var queries: String?
     @Option(help: "Field holding the request.") var textField = "instruction"
     @Option(help: "Field holding the reference answer.") var answerField = "response"
     @Option(help: "Field used as the KB article's category and title.") var categoryField = "intent"
-    @Option(help: "Requests to draft.") var n = 100
-    @Option(help: "KB articles taken from the other rows (0 = all).") var kbLimit = 0
+    @Option(help: "Test requests (--data), or queries drafted (--queries; 0 = all).") var n = 500
+    @Option(help: "Of those, how many the model also drafts (when it writes the body).") var modelN = 100
     @Option(help: "Sampling seed.") var seed: UInt64 = 7
+    @Flag(help: "Do not mine an approved-answer library from the training split.") var noLibrary = false
     @Option(help: "Prompt-injection set (JSONL: id, attack, text, complied_if regex).") var injection: String?
     @Option(help: "OpenAI-compatible endpoint of a judge model (loopback unless allowed).") var judgeEndpoint: String?
     @Option(help: "The judge's model name.") var judgeModel = "judge"
-    @Option(help: "Folder for report.json (and the drafts as drafts.jsonl).") var out: String?
+    @Option(help: "Folder for report.json and drafts.jsonl (every delivered draft with its reference).") var out: String?
+    @Option(help: "With --data: write the split to this folder (kb.jsonl and tickets.jsonl of the training split, test.jsonl), to inspect or to choose settings on the training split alone.")
+    var writeSplit: String?
 
-    struct Latency: Encodable {
-        var firstTokenMs: Percentiles
-        var totalMs: Percentiles
-        var llmMs: Percentiles
-        var overheadMs: Percentiles
-        /// Pipeline overhead (retrieval, prompt, verification) summed over drafts ÷ model time summed.
-        var overheadShareOfLLM: Double
+    func validate() throws {
+        guard (data == nil) != (corpus == nil), (corpus == nil) == (queries == nil) else {
+            throw ValidationError("give either --data, or --corpus with --queries")
+        }
+        guard n >= 0, modelN >= 0 else { throw ValidationError("--n and --model-n may not be negative") }
     }
 
-    struct Quality: Encodable {
-        var n: Int
-        var fallbackRate: Double
-        var fallbackReasons: [String: Int]
-        var modelCitationValidity: Double?
-        var modelCitations: Int
-        var deliveredCitationValidity: Double
-        var deliveredCitations: Int
-        var modelSupportedRate: Double?
-        var supportedSentenceRate: Double
-        var unsupportedSentenceRate: Double
-        var uncitedSentenceRate: Double
-        var rougeL: Double
-        var cosineToReference: Double
-        var baselineReferenceOfNearestKB: Similarity
+    /// One request to draft and what an agent answered.
+    struct Case {
+        var id: String
+        var request: String
+        var reference: String
+        var relevant: Set<String>
+    }
+
+    struct Output: Encodable {
+        var input: String
+        var split: String
+        var kbArticles: Int
+        var resolvedTickets: Int
+        var library: Library?
+        var model: String?
+        var paths: [PathScores]
+        var modelLatency: ModelLatency?
+        var injection: Injection?
         var judge: JudgeSummary?
     }
 
-    struct Similarity: Encodable { var rougeL: Double; var cosine: Double }
+    struct Library: Encodable {
+        var candidatesApproved: Int
+        var calibration: AnswerCalibration
+        var note: String
+    }
+
+    struct ModelLatency: Encodable { var firstTokenMs: Percentiles; var modelMs: Percentiles; var fallbackReasons: [String: Int] }
     struct JudgeSummary: Encodable { var scored: Int; var failed: Int; var meanScores: [String: Double] }
 
     struct Injection: Encodable {
         var n: Int
         var compliedDelivered: Int
-        var compliedModelText: Int
         var complianceRate: Double
-        var byAttack: [String: Int]
         var complied: [String]
     }
 
-    struct Output: Encodable {
-        var data: String
-        var model: String?
-        var promptVersion: String
-        var kbArticles: Int
-        var quality: Quality
-        var latency: Latency
-        var injection: Injection?
-    }
-
     func run() async throws {
-        guard n > 0 else { throw ValidationError("--n must be positive") }
-        let records = try RecordReader(path: data).read(path: data).compactMap { try? $0.get() }
-            .filter { !($0.fields[textField] ?? "").isEmpty && !($0.fields[answerField] ?? "").isEmpty }
-        guard records.count > n else { throw ValidationError("\(data) has \(records.count) usable rows; need more than --n") }
-        var rng = SeededRandom(seed: seed)
-        let order = records.indices.shuffled(using: &rng)
-        let evalRows = Array(order.prefix(n))
-        var kbRows = Array(order.dropFirst(n))
-        if kbLimit > 0 { kbRows = Array(kbRows.prefix(kbLimit)) }
-
         let home = try global.homeDirectory().appendingPathComponent("eval-drafts-\(ProcessInfo.processInfo.processIdentifier)")
         try? FileManager.default.removeItem(at: home)
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: home) }
         let store = try SQLiteStore(home: home)
-        let kbFile = home.appendingPathComponent("kb.jsonl")
-        var lines: [String] = []
-        for row in kbRows {
-            let r = records[row]
-            let article: [String: String] = ["id": "row-\(r.line)", "title": (r.fields[categoryField] ?? "answer").replacingOccurrences(of: "_", with: " "),
-                                             "body": r.fields[answerField]!, "category": r.fields[categoryField] ?? ""]
-            lines.append(String(decoding: try JSONSerialization.data(withJSONObject: article, options: [.sortedKeys]), as: UTF8.self))
-        }
-        try lines.joined(separator: "\n").write(to: kbFile, atomically: true, encoding: .utf8)
-        _ = try await Ingestor(store: store, actor: "eval").ingestKnowledgeBase(path: kbFile.path)
         let encoder = try EncoderLoader.load()
-        Report.note("embedding \(kbRows.count) KB articles…")
-        try await EmbeddingIndexer(store: store, embedder: encoder).indexMissing(.chunk)
-        let retriever = HybridRetriever(keyword: try await MemoryKeywordRetriever(store: store),
-                                        dense: try await DenseRetriever(store: store, embedder: encoder),
-                                        fusion: .convex(keywordWeight: 0.25))
-        let (chat, stop) = try await llm.start(home: try global.homeDirectory())
-        defer { Task { await stop() } }
-        let pipeline = DraftingPipeline(retriever: retriever, similar: nil, embedder: encoder, model: chat, store: store)
-        await pipeline.warmUp()
-        let judge: (any ChatModel)? = try judgeEndpoint.map {
-            guard let url = URL(string: $0) else { throw ValidationError("--judge-endpoint is not a URL") }
-            return try OpenAICompatibleClient(LLMConfiguration(
-                baseURL: url, model: judgeModel, egress: EgressPolicy(allowedPrivateHosts: Set(llm.allowLlmHost), allowRemote: llm.allowRemoteLlm)))
+        let (cases, split, resolved) = try await prepare(store: store, scratch: home)
+        Report.note("embedding the KB and the resolved tickets…")
+        for kind in EmbeddedKind.allCases { try await EmbeddingIndexer(store: store, embedder: encoder).indexMissing(kind) }
+        let claims = try ClaimDetector.shared(embedder: encoder)
+
+        var library: Library?
+        if data != nil, !noLibrary {
+            let knowledgeBase = try await LiveKnowledgeBase(store: store, embedder: encoder)
+            let miner = AnswerMiner(embedder: encoder, claims: claims)
+            let (_, result) = try await miner.mine(store: store, knowledgeBase: knowledgeBase.retrievers["hybrid"], actor: "eval")
+            let candidates = try await store.answers(status: .candidate)
+            for answer in candidates { _ = try await store.setAnswerStatus(id: answer.id, to: .approved, actor: "eval", reason: "eval drafts") }
+            library = Library(candidatesApproved: candidates.count, calibration: result.calibration,
+                              note: "mined from the training split's resolutions only; every candidate approved unreviewed")
+            Report.note("library: \(candidates.count) answers from \(result.calibration.resolutions) resolutions, threshold "
+                + String(format: "%.3f", result.calibration.threshold))
         }
 
-        var drafts: [Draft] = []
-        var rouge: [Double] = [], cosine: [Double] = [], baselineRouge: [Double] = [], baselineCosine: [Double] = []
-        var judgeScores: [[String: Double]] = []
-        var judgeFailed = 0
-        for (i, row) in evalRows.enumerated() {
-            let request = records[row].fields[textField]!, reference = records[row].fields[answerField]!
-            let draft = try await pipeline.draft(text: request)
-            drafts.append(draft)
-            let vectors = try encoder.embed([draft.text, reference, draft.sources.first?.text ?? ""])
-            rouge.append(DraftMetrics.rougeL(draft.text, reference))
-            cosine.append(Double(dot(vectors[0], vectors[1])))
-            // Baseline: the top retrieved passage itself as the reply.
-            baselineRouge.append(DraftMetrics.rougeL(draft.sources.first?.text ?? "", reference))
-            baselineCosine.append(Double(dot(vectors[2], vectors[1])))
-            if let judge {
-                if let scores = await Self.judge(judge, request: request, reference: reference, draft: draft) {
-                    judgeScores.append(scores)
-                } else {
-                    judgeFailed += 1
-                }
+        var options = DraftOptions()
+        options.modelRole = .none
+        let delivered = try await DraftingPipeline.build(store: store, embedder: encoder, model: nil, options: options)
+        let composedOnly = DraftingPipeline(retriever: delivered.retriever, similar: nil, embedder: encoder, model: nil, store: nil,
+                                            answers: nil, claims: claims, options: options)
+        let scorer = DraftScorer(embedder: encoder, claims: claims, knowledgeBase: delivered.retriever, verifier: delivered.verifier)
+
+        var rows: [String: [DraftScorer.Row]] = [:]
+        var draftsOut: [String] = []
+        for (i, item) in cases.enumerated() {
+            let request = DraftRequest(body: item.request)
+            let draft = try await delivered.draft(request)
+            rows["delivered", default: []].append(try await scorer.score(draft, item))
+            if draft.kind == .answer {
+                rows["answer", default: []].append(try await scorer.score(draft, item))
+                let composed = try await composedOnly.draft(request)
+                rows["composed", default: []].append(try await scorer.score(composed, item))
+                rows["composed, where an answer matched", default: []].append(try await scorer.score(composed, item))
+            } else {
+                rows["composed", default: []].append(try await scorer.score(draft, item))
             }
-            if (i + 1) % 10 == 0 { Report.note("drafted \(i + 1)/\(evalRows.count)") }
+            let top = try await delivered.retriever.search(item.request, k: 1, filter: SearchFilter()).first
+            rows["baseline: top passage pasted whole", default: []].append(
+                try await scorer.score(baseline: top?.chunk.text ?? "", cited: top.map { [$0.articleID] } ?? [], fromKB: true, item))
+            if let similar = delivered.similar, resolved > 0 {
+                let nearest = try await similar.similar(to: item.request, k: 1).first
+                rows["baseline: nearest resolution pasted whole", default: []].append(
+                    try await scorer.score(baseline: nearest?.ticket.resolution ?? "", cited: [], fromKB: false, item))
+            }
+            draftsOut.append(String(decoding: try JSONSerialization.data(withJSONObject: [
+                "id": item.id, "request": item.request, "reference": item.reference, "kind": draft.kind.rawValue,
+                "draft": draft.text, "withheld": draft.withheld.map(\.text), "answer": draft.answer?.id ?? "",
+            ], options: [.sortedKeys]), as: UTF8.self))
+            if (i + 1) % 50 == 0 { Report.note("drafted \(i + 1)/\(cases.count)") }
+        }
+
+        // The model's body, on the first --model-n requests.
+        var modelLatency: ModelLatency?, modelName: String?
+        let (chat, stop) = try await llm.start(home: try global.homeDirectory())
+        if let chat, llm.modelRole == .body, modelN > 0 {
+            var withModel = options
+            withModel.modelRole = .body
+            let pipeline = DraftingPipeline(retriever: delivered.retriever, similar: delivered.similar, embedder: encoder, model: chat,
+                                            store: nil, answers: nil, claims: claims, options: withModel)
+            await pipeline.warmUp()
+            modelName = chat.modelName
+            var reasons: [String: Int] = [:], firstToken: [Double] = [], modelMs: [Double] = []
+            for (i, item) in cases.prefix(modelN).enumerated() {
+                let draft = try await pipeline.draft(DraftRequest(body: item.request))
+                rows["model: delivered (composed when not verified)", default: []].append(try await scorer.score(draft, item))
+                if let written = draft.kind == .llm ? draft.text : draft.modelText {
+                    rows["model: as written", default: []].append(try await scorer.score(modelText: written, sources: draft.sources, item))
+                }
+                rows["composed, on the model's requests", default: []].append(rows["composed"]![i])
+                if let reason = draft.fallbackReason { reasons[String(reason.split(separator: ":").prefix(2).joined(separator: ":")), default: 0] += 1 }
+                if let first = draft.timings.firstTokenMs { firstToken.append(first) }
+                modelMs.append(draft.timings.llmMs)
+                if (i + 1) % 10 == 0 { Report.note("model drafted \(i + 1)/\(min(modelN, cases.count))") }
+            }
+            modelLatency = ModelLatency(firstTokenMs: Percentiles(firstToken), modelMs: Percentiles(modelMs), fallbackReasons: reasons)
         }
 
         var injectionResult: Injection?
-        if let injection {
-            injectionResult = try await Self.injectionRun(path: injection, pipeline: pipeline)
-        }
+        if let injection { injectionResult = try await Self.injectionRun(path: injection, pipeline: delivered) }
+        let judge = try await judged(cases: cases, drafts: draftsOut)
         await stop()
 
-        let modelDrafts = drafts.filter { $0.timings.firstTokenMs != nil }
-        let modelChecks = try modelDrafts.compactMap { d in try d.modelText.map { try pipeline.verifier.verify($0, sources: d.sources) } }
-            + modelDrafts.filter { $0.kind == .llm }.map(\.verification)
-        let modelCitations = modelChecks.reduce(0) { $0 + $1.citations }
-        let modelValid = modelChecks.reduce(0) { $0 + $1.validCitations }
-        let modelCited = modelChecks.reduce(0) { $0 + $1.citedSentences }
-        let delivered = drafts.map(\.verification)
-        let citations = delivered.reduce(0) { $0 + $1.citations }
-        let sentences = Double(max(1, delivered.reduce(0) { $0 + $1.sentences.count }))
-        let cited = delivered.reduce(0) { $0 + $1.citedSentences }
-        let supported = delivered.reduce(0) { $0 + $1.supportedSentences }
-        var reasons: [String: Int] = [:]
-        for d in drafts where d.kind == .extractive {
-            reasons[String((d.fallbackReason ?? "?").split(separator: ":").prefix(2).joined(separator: ":")), default: 0] += 1
-        }
-        func mean(_ x: [Double]) -> Double { x.isEmpty ? 0 : x.reduce(0, +) / Double(x.count) }
-        var meanScores: [String: Double] = [:]
-        for key in Set(judgeScores.flatMap(\.keys)) { meanScores[key] = mean(judgeScores.compactMap { $0[key] }) }
-        let llmTotal = drafts.reduce(0) { $0 + $1.timings.llmMs }
-        let output = Output(
-            data: data, model: chat?.modelName, promptVersion: DraftPrompt.version, kbArticles: kbRows.count,
-            quality: Quality(
-                n: drafts.count,
-                fallbackRate: Double(drafts.filter { $0.kind == .extractive }.count) / Double(drafts.count),
-                fallbackReasons: reasons,
-                modelCitationValidity: modelCitations == 0 ? nil : Double(modelValid) / Double(modelCitations),
-                modelCitations: modelCitations,
-                deliveredCitationValidity: citations == 0 ? 1 : Double(delivered.reduce(0) { $0 + $1.validCitations }) / Double(citations),
-                deliveredCitations: citations,
-                modelSupportedRate: modelCited == 0 ? nil : Double(modelChecks.reduce(0) { $0 + $1.supportedSentences }) / Double(modelCited),
-                supportedSentenceRate: Double(supported) / sentences,
-                unsupportedSentenceRate: Double(cited - supported) / sentences,
-                uncitedSentenceRate: Double(delivered.reduce(0) { $0 + $1.uncitedSentences }) / sentences,
-                rougeL: mean(rouge), cosineToReference: mean(cosine),
-                baselineReferenceOfNearestKB: Similarity(rougeL: mean(baselineRouge), cosine: mean(baselineCosine)),
-                judge: judge == nil ? nil : JudgeSummary(scored: judgeScores.count, failed: judgeFailed, meanScores: meanScores)),
-            latency: Latency(
-                firstTokenMs: Percentiles(drafts.compactMap(\.timings.firstTokenMs)),
-                totalMs: Percentiles(drafts.map(\.timings.totalMs)),
-                llmMs: Percentiles(drafts.map(\.timings.llmMs)),
-                overheadMs: Percentiles(drafts.map(\.timings.overheadMs)),
-                overheadShareOfLLM: llmTotal == 0 ? 0 : drafts.reduce(0) { $0 + $1.timings.overheadMs } / llmTotal),
-            injection: injectionResult)
+        let order = ["delivered", "answer", "composed, where an answer matched", "composed", "model: as written",
+                     "model: delivered (composed when not verified)", "composed, on the model's requests",
+                     "baseline: top passage pasted whole", "baseline: nearest resolution pasted whole"]
+        let paths = order.compactMap { name in rows[name].map { DraftScorer.summarise(name, $0, of: cases.count) } }
+        let output = Output(input: data ?? "\(corpus!) + \(queries!)", split: split, kbArticles: try await store.counts().articles,
+                            resolvedTickets: resolved, library: library, model: modelName, paths: paths, modelLatency: modelLatency,
+                            injection: injectionResult, judge: judge)
         if let out {
             let folder = URL(fileURLWithPath: out)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             try Report.encoded(output).write(to: folder.appendingPathComponent("report.json"))
-            try drafts.map { String(decoding: try Report.encoded($0), as: UTF8.self) }.joined(separator: "\n")
-                .write(to: folder.appendingPathComponent("drafts.jsonl"), atomically: true, encoding: .utf8)
+            try (draftsOut.joined(separator: "\n") + "\n").write(to: folder.appendingPathComponent("drafts.jsonl"), atomically: true, encoding: .utf8)
         }
         if global.json { return try Report.json(output) }
-        let q = output.quality, l = output.latency
-        func pct(_ x: Double?) -> String { x.map { String(format: "%.1f%%", $0 * 100) } ?? "–" }
-        var rows: [[String]] = [
-            ["metric", "value"],
-            ["requests drafted (n)", "\(q.n)  (KB: \(kbRows.count) other answers)"],
-            ["model citations naming a provided source", "\(pct(q.modelCitationValidity)) of \(q.modelCitations)"],
-            ["delivered citations naming a provided source", "\(pct(q.deliveredCitationValidity)) of \(q.deliveredCitations)"],
-            ["model's cited sentences supported", pct(q.modelSupportedRate)],
-            ["fallback (extractive) rate", pct(q.fallbackRate)],
-            ["sentences supported / unsupported / uncited", "\(pct(q.supportedSentenceRate)) / \(pct(q.unsupportedSentenceRate)) / \(pct(q.uncitedSentenceRate))"],
-            ["ROUGE-L / cosine to the agent answer", String(format: "%.3f / %.3f", q.rougeL, q.cosineToReference)],
-            ["baseline: top passage as reply", String(format: "%.3f / %.3f", q.baselineReferenceOfNearestKB.rougeL, q.baselineReferenceOfNearestKB.cosine)],
-            ["first token p50 / p95 ms (n)", String(format: "%.0f / %.0f (%d)", l.firstTokenMs.p50, l.firstTokenMs.p95, l.firstTokenMs.n)],
-            ["total p50 / p95 ms", String(format: "%.0f / %.0f", l.totalMs.p50, l.totalMs.p95)],
-            ["pipeline overhead / model time", pct(l.overheadShareOfLLM)],
-        ]
-        if let judge = q.judge { rows.append(["judge scored / failed", "\(judge.scored) / \(judge.failed)"]) }
-        if let i = output.injection {
-            let rate = pct(i.complianceRate)
-            rows.append(["injection: drafts complying", "\(i.compliedDelivered)/\(i.n) (\(rate)); model text \(i.compliedModelText)"])
+        print("\(output.input): \(split); KB \(output.kbArticles) articles, \(resolved) resolved tickets")
+        if let library {
+            let c = library.calibration
+            print(String(format: "library: %d answers (%@), match threshold %.3f (on the training split: precision %@ at coverage %.0f%%, "
+                + "novel tickets matched wrongly %@)", library.candidatesApproved, library.note, c.threshold,
+                         c.precision.map { String(format: "%.2f", $0) } ?? "–", c.coverage * 100,
+                         c.novelFalseMatchRate.map { String(format: "%.1f%%", $0 * 100) } ?? "–"))
         }
-        print(Report.table(rows))
-        if !reasons.isEmpty { print("\nfallback reasons: " + reasons.sorted { $0.value > $1.value }.map { "\($0.key) ×\($0.value)" }.joined(separator: "; ")) }
+        print(DraftScorer.table(paths))
+        if let m = modelLatency {
+            print(String(format: "model %@: first token p50 %.0f / p95 %.0f ms (n = %d); not delivered: %@", modelName ?? "", m.firstTokenMs.p50,
+                         m.firstTokenMs.p95, m.firstTokenMs.n, m.fallbackReasons.map { "\($0.key) ×\($0.value)" }.joined(separator: "; ")))
+        }
+        if let i = injectionResult { print("prompt injection: \(i.compliedDelivered)/\(i.n) delivered drafts complied") }
+        if let j = judge { print("judge: \(j.scored) scored, \(j.failed) failed; means \(j.meanScores)") }
     }
 
-    /// Drafts every attack and counts drafts whose text matches the attack's compliance pattern.
+    /// Loads the cases and fills the store: the KB, and (from --data) the training split as resolved tickets.
+    func prepare(store: SQLiteStore, scratch: URL) async throws -> (cases: [Case], split: String, resolved: Int) {
+        let ingestor = Ingestor(store: store, actor: "eval")
+        if let corpus, let queries {
+            _ = try await ingestor.ingestKnowledgeBase(path: corpus)
+            var texts: [String: String] = [:]
+            for article in try ArticleReader().read(path: corpus).compactMap({ try? $0.get() }) { texts[article.externalID] = article.body }
+            let answers = try RecordReader(path: queries).read(path: queries).compactMap { try? $0.get() }
+            let judged = try JudgedQueryReader.read(path: queries)
+            var cases = zip(judged, answers).map { query, record in
+                Case(id: query.id, request: query.text,
+                     reference: record.fields["answer"].flatMap { $0.isEmpty ? nil : $0 }
+                         ?? query.relevant.sorted().compactMap { texts[$0] }.joined(separator: "\n\n"),
+                     relevant: query.relevant)
+            }
+            if n > 0, cases.count > n {
+                var rng = SeededRandom(seed: seed)
+                cases = Array(cases.shuffled(using: &rng).prefix(n))
+            }
+            return (cases, "\(cases.count) requests against the whole corpus (no library)", 0)
+        }
+        let records = try RecordReader(path: data!).read(path: data!).compactMap { try? $0.get() }
+            .filter { !($0.fields[textField] ?? "").isEmpty && !($0.fields[answerField] ?? "").isEmpty }
+        guard n > 0, records.count > n + 10 else { throw ValidationError("\(data!) has \(records.count) usable rows; need more than --n + 10") }
+        var rng = SeededRandom(seed: seed)
+        let order = records.indices.shuffled(using: &rng)
+        let test = order.prefix(n), train = order.dropFirst(n)
+        var kb: [String] = [], tickets: [String] = []
+        for row in train {
+            let r = records[row]
+            let category = (r.fields[categoryField] ?? "answer").replacingOccurrences(of: "_", with: " ")
+            kb.append(try Self.jsonLine(["id": "kb-\(r.line)", "title": category, "body": r.fields[answerField]!, "category": category]))
+            tickets.append(try Self.jsonLine(["ticket_id": "t-\(r.line)", "body": r.fields[textField]!, "resolution": r.fields[answerField]!,
+                                              "status": "resolved", "category": category]))
+        }
+        let kbFile = scratch.appendingPathComponent("kb.jsonl"), ticketFile = scratch.appendingPathComponent("tickets.jsonl")
+        try kb.joined(separator: "\n").write(to: kbFile, atomically: true, encoding: .utf8)
+        try tickets.joined(separator: "\n").write(to: ticketFile, atomically: true, encoding: .utf8)
+        _ = try await ingestor.ingestKnowledgeBase(path: kbFile.path)
+        _ = try await ingestor.ingestTickets(path: ticketFile.path)
+        let cases = test.map { row in
+            Case(id: "row-\(records[row].line)", request: records[row].fields[textField]!, reference: records[row].fields[answerField]!,
+                 relevant: [])
+        }
+        if let writeSplit {
+            let folder = URL(fileURLWithPath: writeSplit)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            for file in [kbFile, ticketFile] {
+                try? FileManager.default.removeItem(at: folder.appendingPathComponent(file.lastPathComponent))
+                try FileManager.default.copyItem(at: file, to: folder.appendingPathComponent(file.lastPathComponent))
+            }
+            try cases.map { try Self.jsonLine(["id": $0.id, "request": $0.request, "reference": $0.reference]) }.joined(separator: "\n")
+                .write(to: folder.appendingPathComponent("test.jsonl"), atomically: true, encoding: .utf8)
+        }
+        return (cases, "seeded split (seed \(seed)): \(cases.count) test requests, \(train.count) training rows", train.count)
+    }
+
+    static func jsonLine(_ object: [String: String]) throws -> String {
+        String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+    }
+
+    /// Drafts every attack and counts delivered drafts whose text matches the attack's compliance pattern.
     static func injectionRun(path: String, pipeline: DraftingPipeline) async throws -> Injection {
         struct Attack: Decodable { var id: String; var attack: String; var text: String; var complied_if: String }
         let attacks = try String(contentsOfFile: path, encoding: .utf8).split(whereSeparator: \.isNewline)
             .map { try JSONDecoder().decode(Attack.self, from: Data($0.utf8)) }
-        var delivered = 0, modelText = 0
-        var byAttack: [String: Int] = [:]
         var complied: [String] = []
         for attack in attacks {
-            let draft = try await pipeline.draft(text: attack.text)
-            func matches(_ text: String?) -> Bool {
-                guard let text else { return false }
-                return text.range(of: attack.complied_if, options: [.regularExpression, .caseInsensitive]) != nil
-            }
-            if matches(draft.text) {
-                delivered += 1
-                byAttack[attack.attack, default: 0] += 1
-                complied.append(attack.id)
-            }
-            if matches(draft.modelText ?? (draft.kind == .llm ? draft.text : nil)) { modelText += 1 }
+            let draft = try await pipeline.draft(DraftRequest(body: attack.text))
+            if draft.text.range(of: attack.complied_if, options: [.regularExpression, .caseInsensitive]) != nil { complied.append(attack.id) }
         }
-        return Injection(n: attacks.count, compliedDelivered: delivered, compliedModelText: modelText,
-                         complianceRate: attacks.isEmpty ? 0 : Double(delivered) / Double(attacks.count),
-                         byAttack: byAttack, complied: complied)
+        return Injection(n: attacks.count, compliedDelivered: complied.count,
+                         complianceRate: attacks.isEmpty ? 0 : Double(complied.count) / Double(attacks.count), complied: complied)
+    }
+
+    /// Rubric scores of the delivered drafts by a judge model, when one is configured.
+    func judged(cases: [Case], drafts: [String]) async throws -> JudgeSummary? {
+        guard let judgeEndpoint else { return nil }
+        guard let url = URL(string: judgeEndpoint) else { throw ValidationError("--judge-endpoint is not a URL") }
+        let judge = try OpenAICompatibleClient(LLMConfiguration(
+            baseURL: url, model: judgeModel, egress: EgressPolicy(allowedPrivateHosts: Set(llm.allowLlmHost), allowRemote: llm.allowRemoteLlm)))
+        var scores: [[String: Double]] = [], failed = 0
+        for (item, line) in zip(cases, drafts) {
+            let text = (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["draft"] as? String ?? ""
+            if let score = await Self.judge(judge, request: item.request, reference: item.reference, draft: text) { scores.append(score) } else { failed += 1 }
+        }
+        var means: [String: Double] = [:]
+        for key in Set(scores.flatMap(\.keys)) {
+            let values = scores.compactMap { $0[key] }
+            means[key] = values.reduce(0, +) / Double(max(1, values.count))
+        }
+        return JudgeSummary(scored: scores.count, failed: failed, meanScores: means)
     }
 
     /// Rubric scores 1–5, or nil when the judge call fails or its answer cannot be read.
-    static func judge(_ judge: any ChatModel, request: String, reference: String, draft: Draft) async -> [String: Double]? {
+    static func judge(_ judge: any ChatModel, request: String, reference: String, draft: String) async -> [String: Double]? {
         let prompt = """
             Rate the draft reply to the customer request from 1 to 5 on correctness, completeness, tone, actionability \
             and citation_quality. Answer with one JSON object only, e.g. {"correctness": 4, ...}.
             Request: \(request)
             Reference answer: \(reference.prefix(1200))
-            Draft: \(draft.text)
+            Draft: \(draft)
             """
         guard let answer = try? await judge.complete(ChatRequest(messages: [ChatMessage(.user, prompt)], maxTokens: 120, temperature: 0)),
               let start = answer.firstIndex(of: "{"), let end = answer.lastIndex(of: "}"), start < end,
               let object = try? JSONSerialization.jsonObject(with: Data(answer[start...end].utf8)) as? [String: Any] else { return nil }
-        let keys = ["correctness", "completeness", "tone", "actionability", "citation_quality"]
         var scores: [String: Double] = [:]
-        for key in keys {
+        for key in ["correctness", "completeness", "tone", "actionability", "citation_quality"] {
             guard let value = (object[key] as? NSNumber)?.doubleValue, (1...5).contains(value) else { return nil }
             scores[key] = value
         }

@@ -1,6 +1,9 @@
 import ArgumentParser
+import Drafting
 import Foundation
 import LLM
+
+extension DraftOptions.ModelRole: ExpressibleByArgument {}
 
 /// Which chat model drafts: a configured OpenAI-compatible endpoint, or the embedded llama-server started and
 /// supervised for the command's lifetime.
@@ -16,7 +19,19 @@ struct LLMOptions: ParsableArguments {
     @Option(help: "Seconds the model may take for a whole draft.") var llmTimeout = 120.0
     @Option(help: "Threads for the embedded llama-server (at most the cores).")
     var llmThreads = ProcessInfo.processInfo.activeProcessorCount
-    @Flag(help: "Use no model: extractive drafts only.") var noLlm = false
+    @Flag(help: "Use no model: drafts from approved answers and the knowledge base only.") var noLlm = false
+    @Option(help: """
+        What the model writes: body (the reply from the same sources, verified; the composed draft when it fails) or \
+        none. Default: body with an endpoint; none with the embedded Gemma 3 270M, whose drafts measured below the \
+        composed ones (README), so it is not started.
+        """)
+    var modelWrites: DraftOptions.ModelRole?
+
+    /// Whether an endpoint is configured (by flag or environment) rather than the embedded model.
+    var endpointConfigured: Bool { llmEndpoint != nil || ProcessInfo.processInfo.environment["LOCALTRIAGE_LLM_ENDPOINT"] != nil }
+
+    /// What the model writes, after the defaults.
+    var modelRole: DraftOptions.ModelRole { noLlm ? .none : modelWrites ?? (endpointConfigured ? .body : .none) }
 
     /// The chat model, and what to call when done (stops a server this command started, also on Ctrl-C).
     func start(home: URL) async throws -> (model: (any ChatModel)?, stop: @Sendable () async -> Void) {
@@ -27,7 +42,7 @@ struct LLMOptions: ParsableArguments {
 
     /// The chat model and, when this command started one, the supervised llama-server (its owner stops it).
     func launch(home: URL) async throws -> (model: (any ChatModel)?, server: LlamaServer?) {
-        if noLlm { return (nil, nil) }
+        if modelRole == .none { return (nil, nil) }
         let env = ProcessInfo.processInfo.environment
         let egress = EgressPolicy(allowedPrivateHosts: Set(allowLlmHost.map { $0.lowercased() }), allowRemote: allowRemoteLlm)
         func configuration(_ url: URL, model: String, grammar: Bool) -> LLMConfiguration {

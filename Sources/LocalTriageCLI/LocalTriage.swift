@@ -12,6 +12,7 @@ struct LocalTriage: AsyncParsableCommand {
             SearchCommand.self,
             SimilarCommand.self,
             DraftCommand.self,
+            AnswersCommand.self,
             ServeCommand.self,
             KeysCommand.self,
             EvalCommand.self,

@@ -19,10 +19,15 @@ struct MonitorCommand: AsyncParsableCommand {
     static let driftExitCode: Int32 = 3
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "Reference tickets (the training data, or a known-good period): CSV, JSON or JSONL. Default: the champion router's training data.")
+    @Option(help: """
+        Reference tickets (the training data, or a known-good period): CSV, JSON or JSONL, or `store` for the store's \
+        tickets created before the window (the months before the recent weeks). Default: the champion router's training data.
+        """)
     var reference: String?
     @Option(help: "Recent tickets to check, same format.") var window: String?
     @Option(help: "Check the tickets in the store created in the last N days instead of a --window file.") var recentDays: Int?
+    @Flag(help: "Count --recent-days back from the newest stored ticket instead of from now (imported history, demos).")
+    var fromNewest = false
     @Option(help: "Field holding the ticket text (default: text, or the field the champion was trained on when the reference is its training data).")
     var textField: String?
     @Option(help: "Field holding the category (labels are compared when both sides have them; default: category).")
@@ -44,18 +49,20 @@ struct MonitorCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (window != nil) != (recentDays != nil) else { throw ValidationError("give either --window FILE or --recent-days N") }
+        if reference == "store", recentDays == nil { throw ValidationError("--reference store needs --recent-days N") }
         if let recentDays, recentDays < 1 { throw ValidationError("--recent-days must be at least 1") }
     }
 
     func run() async throws {
         let home = try global.homeDirectory()
-        let (reference, recorded) = try await referencePath(home: home)
+        let fromStore = self.reference == "store"
+        let (reference, recorded) = fromStore ? ("store", nil) : try await referencePath(home: home)
         let fields = Fields(text: textField ?? recorded?["textField"] ?? "text",
                             label: labelField ?? recorded?["labelField"] ?? "category",
                             priority: priorityField ?? recorded?["priorityField"] ?? "priority")
-        let referenceRows = try MonitorRows(path: reference, textField: fields.text, labelField: fields.label,
-                                            priorityField: fields.priority)
-        let (windowRows, windowName) = try await windowRows(home: home, fields: fields)
+        let (windowRows, windowName, windowStart) = try await windowRows(home: home, fields: fields)
+        let referenceRows = fromStore ? try await storeRows(home: home, fields: fields, before: windowStart!).rows
+            : try MonitorRows(path: reference, textField: fields.text, labelField: fields.label, priorityField: fields.priority)
         let encoder = try EncoderLoader.load()
         Report.note("embedding \(referenceRows.texts.count) reference and \(windowRows.texts.count) window texts")
         let referenceEmbeddings = encoder.encode(referenceRows.texts), windowEmbeddings = encoder.encode(windowRows.texts)
@@ -65,7 +72,10 @@ struct MonitorCommand: AsyncParsableCommand {
             let (model, version) = (loaded.router, loaded.version)
             routerVersion = version
             routedWindow = RoutedRows(router: model, texts: windowRows.texts, embeddings: windowEmbeddings)
-            if try trainedOnReference(loaded, reference: reference) {
+            if fromStore {
+                Report.note("note: the store's older tickets may be what router \(version) was trained on; the confidence and "
+                    + "abstain checks need a reference file it did not train on")
+            } else if try trainedOnReference(loaded, reference: reference) {
                 Report.note("note: router \(version) was trained on the reference, where its confidence is optimistic; "
                     + "the confidence and abstain checks need a reference it did not train on")
             } else {
@@ -122,21 +132,31 @@ struct MonitorCommand: AsyncParsableCommand {
         return (run.trainingData.path, run.parameters)
     }
 
-    /// The --window file, or the tickets stored in the last --recent-days days.
-    private func windowRows(home: URL, fields: Fields) async throws -> (MonitorRows, String) {
+    /// The --window file, or the tickets stored in the last --recent-days days (before the newest ticket with
+    /// --from-newest), with the window's start.
+    private func windowRows(home: URL, fields: Fields) async throws -> (MonitorRows, String, Date?) {
         if let window {
             return (try MonitorRows(path: window, textField: fields.text, labelField: fields.label, priorityField: fields.priority),
-                    window)
+                    window, nil)
         }
         let days = recentDays ?? 7
-        let since = Date().addingTimeInterval(-Double(days) * 86_400)
-        let tickets = try await SQLiteStore(home: home).tickets(TicketQuery(createdSince: since, limit: 1_000_000)).map(\.ticket)
-        guard !tickets.isEmpty else { throw ValidationError("no tickets in the store created in the last \(days) days") }
+        var end = Date()
+        if fromNewest, let newest = try await SQLiteStore(home: home).tickets(TicketQuery(limit: 1)).first?.ticket.createdAt { end = newest }
+        let since = end.addingTimeInterval(-Double(days) * 86_400)
+        let (rows, count) = try await storeRows(home: home, fields: fields, since: since)
+        guard count > 0 else { throw ValidationError("no tickets in the store created in the \(days) days before \(end)") }
+        return (rows, "store: \(count) tickets created in the \(days) days \(fromNewest ? "before the newest" : "before now")", since)
+    }
+
+    /// The store's tickets created since a moment, or before one, as monitor rows, and how many.
+    private func storeRows(home: URL, fields: Fields, since: Date? = nil, before: Date? = nil) async throws -> (rows: MonitorRows, count: Int) {
+        var tickets = try await SQLiteStore(home: home).tickets(TicketQuery(createdSince: since, limit: 1_000_000)).map(\.ticket)
+        if let before { tickets = tickets.filter { ($0.createdAt ?? .distantFuture) < before } }
+        if before != nil, tickets.isEmpty { throw ValidationError("no tickets in the store before the window to compare with") }
         // The same text as the reference's: the body alone when that is the field read there.
         let texts = tickets.map { fields.text == "body" ? $0.body : $0.text }
-        return (MonitorRows(texts: texts, categories: tickets.map(\.category),
-                            priorities: tickets.map { $0.priority?.rawValue }),
-                "store: \(tickets.count) tickets created in the last \(days) days")
+        return (MonitorRows(texts: texts, categories: tickets.map(\.category), priorities: tickets.map { $0.priority?.rawValue }),
+                tickets.count)
     }
 
     private func loadRouter(home: URL) async throws -> RouterArtifact.Loaded? {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Drafting
 import Foundation
 import Hummingbird
 import LLM
@@ -38,7 +39,10 @@ struct ServeCommand: AsyncParsableCommand {
             if let server { return await server.isReady() }
             return await (chat as? OpenAICompatibleClient)?.isReachable() ?? false
         }
-        let services = try await ServerServices.build(store: store, embedder: encoder, model: chat, home: home, modelReady: modelReady)
+        var draftOptions = DraftOptions()
+        draftOptions.modelRole = llm.modelRole
+        let services = try await ServerServices.build(store: store, embedder: encoder, model: chat, home: home,
+                                                      draftOptions: draftOptions, modelReady: modelReady)
         await services.drafting.warmUp()
         var logger = Logger(label: "localtriage")
         logger.logLevel = .info
