@@ -33,6 +33,7 @@ public func buildRouter(_ services: ServerServices, routes table: RouteTable = R
     let lead = RouteRegistrar(group: authenticated.group("v1").add(middleware: RequireRole(role: .lead)), prefix: "/v1", table: table)
     let admin = RouteRegistrar(group: authenticated.group("v1").add(middleware: RequireRole(role: .admin)), prefix: "/v1", table: table)
     AnalyticsRoutes(services: services).add(to: lead)
+    AnswerRoutes(services: services).add(agent: agent, lead: lead)
     ModelRoutes(services: services).add(agent: agent, lead: lead, admin: admin)
     return router
 }

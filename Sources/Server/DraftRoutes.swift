@@ -27,11 +27,11 @@ struct DraftRoutes {
     func add(to routes: RouteRegistrar) {
         routes.on(.post, "/drafts") { request, context in
             let input = try await request.decode(as: DraftInput.self, context: context)
-            let (text, language, ticketID) = try await resolve(input)
+            let draftRequest = try await resolve(input)
             let wantsStream = request.uri.queryParameters.get("stream") == "true"
                 || (request.headers[.accept] ?? "").contains("text/event-stream")
-            guard wantsStream else { return try await draft(text, language, ticketID, onText: { _ in }).response(from: request, context: context) }
-            return stream(text, language, ticketID)
+            guard wantsStream else { return try await draft(draftRequest, onProgress: { _ in }).response(from: request, context: context) }
+            return stream(draftRequest)
         }
         routes.on(.post, "/drafts/{id}/feedback") { request, context in
             let id = try context.parameters.require("id")
@@ -51,31 +51,36 @@ struct DraftRoutes {
         }
     }
 
-    private func resolve(_ input: DraftInput) async throws -> (String, String, String?) {
+    private func resolve(_ input: DraftInput) async throws -> DraftRequest {
         if let id = input.ticketID {
-            guard let ticket = try await services.store.ticket(externalID: id) else { throw HTTPError(.notFound, message: "no ticket \(id)") }
-            return (ticket.text, input.language ?? ticket.language ?? "en", id)
+            guard let stored = try await services.store.ticketWithVector(externalID: id, model: services.embedder.modelName) else {
+                throw HTTPError(.notFound, message: "no ticket \(id)")
+            }
+            var request = DraftRequest(stored.ticket, vector: stored.vector)
+            if let language = input.language { request.language = language }
+            return request
         }
-        return (try Validate.text(input.text, "text or ticketID", max: 20_000)!, input.language ?? "en", nil)
+        return DraftRequest(body: try Validate.text(input.text, "text or ticketID", max: 20_000)!, language: input.language ?? "en")
     }
 
-    private func draft(_ text: String, _ language: String, _ ticketID: String?, onText: @escaping @Sendable (String) -> Void) async throws -> Draft {
-        let draft = try await services.drafting.draft(text: text, language: language, ticketExternalID: ticketID, onText: onText)
+    private func draft(_ request: DraftRequest, onProgress: @escaping @Sendable (DraftProgress) -> Void) async throws -> Draft {
+        let draft = try await services.drafting.draft(request, onProgress: onProgress)
         services.metrics.draft(kind: draft.kind.rawValue)
         services.metrics.stage("draft", milliseconds: draft.timings.totalMs)
-        services.metrics.stage("llm", milliseconds: draft.timings.llmMs)
+        if draft.timings.llmMs > 0 { services.metrics.stage("llm", milliseconds: draft.timings.llmMs) }
         if let first = draft.timings.firstTokenMs { services.metrics.stage("llm_first_token", milliseconds: first) }
         return draft
     }
 
-    /// `event: token` for each piece of the model's text, then `event: draft` with the verified draft (which may be
-    /// the extractive fallback), or `event: error`. A client that disconnects cancels the draft.
-    private func stream(_ text: String, _ language: String, _ ticketID: String?) -> Response {
+    /// `event: status` while the draft is prepared (`{"stage": …}`, with the model's piece count while it writes),
+    /// then `event: draft` with the verified draft, or `event: error`. No text is sent before it is verified: an
+    /// agent never reads a sentence that is then struck out. A client that disconnects cancels the draft.
+    private func stream(_ request: DraftRequest) -> Response {
         let (events, continuation) = AsyncStream<(String, String)>.makeStream()
         let work = Task {
             do {
-                let result = try await draft(text, language, ticketID) { piece in
-                    continuation.yield(("token", Self.json(["text": piece])))
+                let result = try await draft(request) { progress in
+                    continuation.yield(("status", Self.status(progress)))
                 }
                 continuation.yield(("draft", String(decoding: try JSONEncoder.api.encode(result), as: UTF8.self)))
             } catch {
@@ -97,6 +102,16 @@ struct DraftRoutes {
                 throw error
             }
         })
+    }
+
+    static func status(_ progress: DraftProgress) -> String {
+        switch progress {
+        case .matchingAnswers: json(["stage": "matching_answers"])
+        case .retrieving: json(["stage": "retrieving"])
+        case .composing: json(["stage": "composing"])
+        case .modelWriting(let pieces): json(["stage": "model_writing", "pieces": String(pieces)])
+        case .verifying: json(["stage": "verifying"])
+        }
     }
 
     static func json(_ object: [String: String]) -> String {

@@ -1,9 +1,10 @@
+import Drafting
 import Logging
 import Search
 import ServiceLifecycle
 
 /// Keeps the server's in-memory indexes current: every `interval` it asks the store (one row each) whether
-/// tickets or the knowledge base changed — through this server's API, the CLI or another replica — and when they
+/// tickets, the knowledge base or the approved answers changed — through this server's API, the CLI or another replica — and when they
 /// did, embeds what has no vector yet and reloads. Tickets are reloaded at once; the knowledge base once an
 /// ingest has settled.
 public struct IndexRefresher: Service {
@@ -35,6 +36,9 @@ public struct IndexRefresher: Service {
             }
             if try await services.knowledgeBase.refresh() {
                 logger.info("knowledge-base indexes rebuilt", metadata: ["chunks": "\(services.knowledgeBase.indexedChunks)"])
+            }
+            if try await services.answers.refresh() {
+                logger.info("approved answers reloaded", metadata: ["answers": "\(services.answers.approvedAnswers)"])
             }
         } catch {
             logger.warning("indexes not refreshed: \(error)")

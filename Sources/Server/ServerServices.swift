@@ -8,8 +8,8 @@ import Routing
 import Search
 import Store
 
-/// The store the server needs: ingest and search, plus keys, feedback and corrections.
-public typealias ServerStore = TriageStore & WorkflowStore
+/// The store the server needs: ingest and search, keys, feedback and corrections, and the answer library.
+public typealias ServerStore = TriageStore & WorkflowStore & AnswerStore
 
 /// Everything the API's handlers use, built once at start; the indexes inside follow the store (`IndexRefresher`).
 public struct ServerServices: Sendable {
@@ -23,6 +23,8 @@ public struct ServerServices: Sendable {
     public let retrievers: [String: any Retriever]
     /// Similar resolved tickets, followed while the server runs (`IndexRefresher`).
     public var similar: SimilarTickets
+    /// The approved answers, followed while the server runs (`IndexRefresher`).
+    public var answers: AnswerLibrary
     public var drafting: DraftingPipeline
     public var routers: RouterProvider
     /// Whether the model server answers (the supervised llama-server's health, or the endpoint's).
@@ -32,7 +34,7 @@ public struct ServerServices: Sendable {
     public var metrics: ServerMetrics
 
     public init(store: any ServerStore, embedder: any TextEmbedder, knowledgeBase: LiveKnowledgeBase,
-                similar: SimilarTickets, drafting: DraftingPipeline, routers: RouterProvider,
+                similar: SimilarTickets, answers: AnswerLibrary, drafting: DraftingPipeline, routers: RouterProvider,
                 modelReady: @escaping @Sendable () async -> Bool, metrics: ServerMetrics = ServerMetrics()) {
         self.store = store
         self.embedder = embedder
@@ -40,6 +42,7 @@ public struct ServerServices: Sendable {
         self.knowledgeBase = knowledgeBase
         self.retrievers = knowledgeBase.retrievers
         self.similar = similar
+        self.answers = answers
         self.drafting = drafting
         self.routers = routers
         self.modelReady = modelReady
@@ -47,15 +50,25 @@ public struct ServerServices: Sendable {
         self.metrics = metrics
     }
 
-    /// Builds the retrievers, similar-ticket index and draft pipeline over a store.
+    /// Builds the retrievers, similar-ticket index, answer library and draft pipeline over a store.
     public static func build(store: any ServerStore, embedder: any TextEmbedder, model: (any ChatModel)?, home: URL,
+                             draftOptions: DraftOptions = DraftOptions(),
                              modelReady: @escaping @Sendable () async -> Bool) async throws -> ServerServices {
         let knowledgeBase = try await LiveKnowledgeBase(store: store, embedder: embedder)
         let similar = try await SimilarTickets(store: store, embedder: embedder)
-        let drafting = DraftingPipeline(retriever: knowledgeBase.retrievers["hybrid"]!, similar: similar, embedder: embedder,
-                                        model: model, store: store)
-        return ServerServices(store: store, embedder: embedder, knowledgeBase: knowledgeBase,
-                              similar: similar, drafting: drafting, routers: RouterProvider(store: store, home: home), modelReady: modelReady)
+        let answers = try await AnswerLibrary(store: store, model: embedder.modelName)
+        let drafting = try await DraftingPipeline.build(store: store, embedder: embedder, model: model, options: draftOptions,
+                                                        knowledgeBase: knowledgeBase, similar: similar, answers: answers)
+        return ServerServices(store: store, embedder: embedder, knowledgeBase: knowledgeBase, similar: similar, answers: answers,
+                              drafting: drafting, routers: RouterProvider(store: store, home: home), modelReady: modelReady)
+    }
+}
+
+extension ServerServices {
+    /// Mines the store's resolved tickets into candidate answers (with the calibration), audited as `actor`.
+    public func mineAnswers(actor: String) async throws -> (summary: MinedAnswersSummary, result: AnswerMiner.Result) {
+        try await AnswerMiner(embedder: embedder, claims: drafting.verifier.claims)
+            .mine(store: store, knowledgeBase: retrievers["hybrid"], actor: actor)
     }
 }
 

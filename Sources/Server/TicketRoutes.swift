@@ -64,6 +64,9 @@ struct BulkResult: ResponseEncodable {
     var rejected: [Rejected]
 }
 
+/// A boolean query parameter.
+enum Flag: String { case `true`, `false` }
+
 /// Tickets: list (paged, filtered), get, create (triaged at once), bulk create, route correction.
 struct TicketRoutes {
     let services: ServerServices
@@ -71,12 +74,19 @@ struct TicketRoutes {
     func add(to routes: RouteRegistrar) {
         routes.on(.get, "/tickets") { request, _ in
             let q = request.uri.queryParameters
-            let query = TicketQuery(
+            var query = TicketQuery(
                 status: try Validate.choice(q.get("status"), "status", as: TicketStatus.self),
                 category: q.get("category"),
                 priority: try Validate.choice(q.get("priority"), "priority", as: Priority.self),
+                queue: try Validate.text(q.get("queue"), "queue", max: 200, required: false),
+                language: try Validate.text(q.get("language"), "language", max: 35, required: false),
+                needsHuman: try Validate.choice(q.get("needsHuman"), "needsHuman", as: Flag.self).map { $0 == .true },
+                slaRisk: try Validate.choice(q.get("sla"), "sla", as: SLAPolicy.Risk.self),
+                text: try Validate.text(q.get("q"), "q", max: 500, required: false),
+                order: try Validate.choice(q.get("sort"), "sort", as: TicketQuery.Order.self) ?? .newest,
                 limit: try Validate.int(request, "limit", default: 50, in: 1...500),
                 offset: try Validate.int(request, "offset", default: 0, in: 0...1_000_000))
+            query.sla = SLAPolicy()
             let items = try await services.store.tickets(query)
             return TicketPage(items: items, limit: query.limit, offset: query.offset,
                               nextOffset: items.count == query.limit ? query.offset + query.limit : nil)

@@ -23,7 +23,7 @@ enum HTML {
     static func page(_ title: String, _ body: String, status: HTTPResponse.Status = .ok, viewer: Role?) -> Response {
         let leadLinks = (viewer ?? .agent) >= .lead ? #"<a href="/ui/analytics">Analytics</a><a href="/ui/models">Models</a>"# : ""
         let nav = viewer != nil ? """
-            <nav><a href="/ui/inbox">Inbox</a>\(leadLinks)<a href="/docs">API</a>\
+            <nav><a href="/ui/inbox">Inbox</a><a href="/ui/answers">Answers</a>\(leadLinks)<a href="/docs">API</a>\
             <form method="post" action="/ui/logout"><button>Sign out</button></form></nav>
             """ : ""
         let html = """

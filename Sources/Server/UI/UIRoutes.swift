@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import Hummingbird
 import Monitoring
+import Routing
 import Search
 import Store
 
@@ -40,9 +41,17 @@ struct UIRoutes {
     /// The pages: behind the key middleware (the cookie counts as the key).
     func add(to group: RouterGroup<AppContext>) {
         group.get("/ui/inbox") { request, context in
-            let items = try await services.store.tickets(TicketQuery(
-                status: request.uri.queryParameters.get("status").flatMap(TicketStatus.init(rawValue:)), limit: 200))
-            return HTML.page("Inbox", inbox(items), viewer: context.identity?.role)
+            let filters = InboxFilters(request.uri.queryParameters)
+            var query = filters.query
+            query.sla = sla
+            query.limit += 1
+            var items = try await services.store.tickets(query)
+            let hasMore = items.count > filters.query.limit
+            items = Array(items.prefix(filters.query.limit))
+            let queues = (try? await services.routers.current().champion).map { champion in
+                Array(Set(champion.router.categories.map { champion.router.queueByCategory[$0] ?? $0 })).sorted()
+            } ?? []
+            return HTML.page("Inbox", inbox(items, filters: filters, queues: queues, hasMore: hasMore), viewer: context.identity?.role)
         }
         group.get("/ui/tickets/{id}") { _, context in
             let id = try context.parameters.require("id")
@@ -65,6 +74,7 @@ struct UIRoutes {
             return HTML.page("Analytics", analyticsPage(analytics, open: open, monitor: MonitorReport.latest(home: services.routers.home)), viewer: context.identity?.role)
         }
         ModelsPage(services: services).add(to: group)
+        AnswersPage(services: services).add(to: group)
     }
 
     static func asset(_ text: String, _ type: String) -> Response {
@@ -79,7 +89,7 @@ struct UIRoutes {
             """, status: status, viewer: nil)
     }
 
-    func inbox(_ items: [TicketSummary]) -> String {
+    func inbox(_ items: [TicketSummary], filters: InboxFilters, queues: [String], hasMore: Bool) -> String {
         let rows = items.map { item -> String in
             let t = item.ticket, p = item.prediction
             let risk = sla.risk(of: t)
@@ -89,13 +99,40 @@ struct UIRoutes {
                 <tr class="risk-\(risk.rawValue)"><td><a href="/ui/tickets/\(HTML.escape(t.externalID))">\(HTML.escape(t.externalID))</a></td>
                 <td>\(HTML.escape(t.subject ?? String(t.body.prefix(80))))</td><td>\(route)</td><td>\(confidence)</td>
                 <td>\(HTML.escape((p?.priority ?? t.priority)?.rawValue ?? "–"))</td><td>\(HTML.escape(t.status?.rawValue ?? "–"))</td>
-                <td class="sla">\(risk.rawValue.replacingOccurrences(of: "_", with: " "))</td></tr>
+                <td>\(HTML.escape(t.language ?? "–"))</td><td class="sla">\(risk.rawValue.replacingOccurrences(of: "_", with: " "))</td></tr>
                 """
         }.joined()
+        func select(_ name: String, _ label: String, _ options: [(String, String)]) -> String {
+            let chosen = filters.values[name] ?? ""
+            let items = ([("", "any")] + options).map { value, text in
+                "<option value=\"\(HTML.escape(value))\"\(value == chosen ? " selected" : "")>\(HTML.escape(text))</option>"
+            }.joined()
+            return "<label>\(label)<select name=\"\(name)\">\(items)</select></label>"
+        }
+        let form = """
+            <form method="get" action="/ui/inbox" class="filters" id="inbox-filters">
+            <label>Search<input name="q" value="\(HTML.escape(filters.values["q"] ?? ""))" placeholder="words in the ticket"></label>
+            \(select("queue", "Queue", queues.map { ($0, $0) }))
+            \(select("status", "Status", TicketStatus.allCases.map { ($0.rawValue, $0.rawValue.replacingOccurrences(of: "_", with: " ")) }))
+            \(select("priority", "Priority", Priority.allCases.map { ($0.rawValue, $0.rawValue) }))
+            <label>Language<input name="language" size="5" value="\(HTML.escape(filters.values["language"] ?? ""))" placeholder="es"></label>
+            \(select("sla", "SLA", [("breached", "breached"), ("at_risk", "at risk"), ("ok", "ok")]))
+            \(select("human", "Routing", [("yes", "needs a human"), ("no", "routed")]))
+            \(select("sort", "Sort", [("sla", "SLA deadline")]))
+            <button>Filter</button> <a href="/ui/inbox">clear</a></form>
+            """
+        let page = filters.query.offset / filters.query.limit + 1
+        let pager = """
+            <p class="pager">\(filters.query.offset > 0 ? "<a href=\"\(HTML.escape(filters.link(offset: max(0, filters.query.offset - filters.query.limit))))\" rel=\"prev\">← newer</a>" : "")
+            <span class="muted">page \(page) · \(HTML.count(items.count, "ticket"))</span>
+            \(hasMore ? "<a href=\"\(HTML.escape(filters.link(offset: filters.query.offset + filters.query.limit)))\" rel=\"next\">more →</a>" : "")</p>
+            """
         return """
-            <h1>Inbox</h1><p class="muted">Newest first; predicted queue, priority and calibrated confidence; SLA risk against first-response targets (P1 4 h, P2 8 h, P3 24 h, P4 72 h).</p>
-            <table id="inbox"><thead><tr><th>Ticket</th><th>Subject</th><th>Predicted queue</th><th>Confidence</th><th>Priority</th><th>Status</th><th>SLA</th></tr></thead>
-            <tbody>\(rows)</tbody></table>
+            <h1>Inbox</h1><p class="muted">\(filters.query.order == .slaDeadline ? "Nearest first-response deadline first" : "Newest first"); \
+            predicted queue, priority and calibrated confidence; SLA risk against first-response targets (P1 4 h, P2 8 h, P3 24 h, P4 72 h).</p>
+            \(form)
+            <table id="inbox"><thead><tr><th>Ticket</th><th>Subject</th><th>Predicted queue</th><th>Confidence</th><th>Priority</th><th>Status</th><th>Language</th><th>SLA</th></tr></thead>
+            <tbody>\(rows)</tbody></table>\(pager)
             """
     }
 
@@ -114,10 +151,11 @@ struct UIRoutes {
             <h2>Knowledge that matches</h2><ol>\(sources)</ol>
             <h2>Draft</h2><p class="muted">Drafts are never sent: review, edit, then send from your help desk.</p>
             <button id="draft" data-ticket="\(HTML.escape(t.externalID))">Draft a reply</button>
-            <div id="draft-output" hidden><pre id="stream"></pre><div id="final"></div><ol id="sources"></ol>
+            <div id="draft-output" hidden><p id="status"></p><div id="final"></div><ol id="sources"></ol>
             <div id="feedback" hidden><button id="accept">Accept</button>
-            <textarea id="edited" rows="6" placeholder="Edit the reply, then save"></textarea><button id="save-edit">Save edit</button>
-            <input id="reason" placeholder="Why reject?"><button id="reject">Reject</button><p id="feedback-status"></p></div></div>
+            <textarea id="edited" rows="8" placeholder="Edit the reply, then save"></textarea><button id="save-edit">Save edit</button>
+            <input id="reason" placeholder="Why reject?"><button id="reject">Reject</button>
+            <button id="propose" hidden>Propose as a saved answer</button><p id="feedback-status"></p></div></div>
             """
     }
 
@@ -134,9 +172,26 @@ struct UIRoutes {
             <section><h2>By priority</h2>\(SVGBars.render(a.ticketsByPriority))</section>
             <section><h2>SLA risk of the 500 newest tickets</h2>\(SVGBars.render(["ok", "at_risk", "breached"].map { .init(key: $0, count: risk[$0] ?? 0) }))</section>
             <section><h2>Routing quality</h2><p>\(routing)</p></section>
-            <section><h2>Drafts</h2><p>\(HTML.count(a.drafts, "draft")), \(a.extractiveDrafts) extractive; mean edit distance of edited drafts \
-            \(a.meanEditDistance.map { String(format: "%.2f", $0) } ?? "–")</p>\(SVGBars.render(a.draftVerdicts))</section>
+            <section><h2>Drafts</h2><p>\(HTML.count(a.drafts, "draft")); mean edit distance of edited drafts \
+            \(a.meanEditDistance.map { String(format: "%.2f", $0) } ?? "–")</p>\(SVGBars.render(a.draftVerdicts))
+            \(draftPaths(a.draftPaths))<p><a href="/ui/answers?sort=edited">Approved answers, most edited first</a></p></section>
             \(monitorSection(monitor))
+            """
+    }
+
+    /// Acceptance and edits by the path that wrote the draft (the latest verdict on each draft).
+    func draftPaths(_ paths: [WorkflowAnalytics.PathUsage]) -> String {
+        guard !paths.isEmpty else { return "" }
+        func pct(_ x: Double?) -> String { x.map { String(format: "%.0f%%", $0 * 100) } ?? "–" }
+        let names = ["answer": "approved answer", "composed": "composed from the KB", "llm": "model", "extractive": "extractive (before v3)"]
+        let rows = paths.map { p in
+            "<tr><td>\(HTML.escape(names[p.path] ?? p.path))</td><td>\(p.usage.drafts)</td><td>\(p.usage.reviewed)</td>"
+                + "<td>\(pct(p.usage.acceptanceRate))</td><td>\(pct(p.usage.editRate))</td>"
+                + "<td>\(p.usage.meanEditDistance.map { String(format: "%.2f", $0) } ?? "–")</td></tr>"
+        }.joined()
+        return """
+            <table id="draft-paths"><thead><tr><th>Path</th><th>Drafts</th><th>With a verdict</th><th>Accepted</th><th>Edited</th>\
+            <th>Mean edit distance</th></tr></thead><tbody>\(rows)</tbody></table>
             """
     }
 
@@ -163,6 +218,39 @@ struct UIRoutes {
             <p>\(alarms.isEmpty ? "No drift check is beyond its threshold." : "<span class=\"error\">Drift</span> in: \(alarms.joined(separator: ", ")).")</p>
             \(themes.isEmpty ? "<p>No emerging theme.</p>" : "<ol>\(themes)</ol>")</section>
             """
+    }
+}
+
+/// The inbox's filters as read from its query string, and links to other pages of the same filters.
+struct InboxFilters {
+    static let names = ["q", "queue", "status", "priority", "language", "sla", "human", "sort"]
+    /// The non-empty filter values by name.
+    var values: [String: String] = [:]
+    var query = TicketQuery(limit: 50)
+
+    init(_ parameters: some Sequence<(key: Substring, value: Substring)>) {
+        for (key, value) in parameters where Self.names.contains(String(key)) && !value.isEmpty {
+            values[String(key)] = String(value.prefix(200))
+        }
+        let offset = parameters.first { $0.key == "offset" }.flatMap { Int($0.value) } ?? 0
+        query.offset = min(max(0, offset), 1_000_000)
+        query.text = values["q"]
+        query.queue = values["queue"]
+        query.status = values["status"].flatMap(TicketStatus.init(rawValue:))
+        query.priority = values["priority"].flatMap(Priority.init(rawValue:))
+        query.language = values["language"]
+        query.slaRisk = values["sla"].flatMap(SLAPolicy.Risk.init(rawValue:))
+        query.needsHuman = values["human"].map { $0 == "yes" }
+        query.order = values["sort"] == "sla" ? .slaDeadline : .newest
+    }
+
+    /// This inbox at another offset.
+    func link(offset: Int) -> String {
+        var components = URLComponents()
+        components.path = "/ui/inbox"
+        components.queryItems = values.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
+            + [URLQueryItem(name: "offset", value: String(offset))]
+        return components.string ?? "/ui/inbox"
     }
 }
 
