@@ -56,9 +56,14 @@ if [ "${LOCALTRIAGE_LLAMA_FROM_SOURCE:-0}" = 0 ]; then
         fi
         "$VENV/bin/python" -m pip install -q --no-deps --no-index "$wheels"/xllamacpp-*.whl
     fi
+    # The launcher is copied into the venv, so the venv does not depend on where the clone is.
+    venv=$(cd "$VENV" && pwd -P)
+    mkdir -p "$venv/share/localtriage"
+    cmp -s scripts/llama-server-xllamacpp.py "$venv/share/localtriage/llama-server-xllamacpp.py" ||
+        cp scripts/llama-server-xllamacpp.py "$venv/share/localtriage/llama-server-xllamacpp.py"
     launcher="#!/usr/bin/env bash
 # llama-server from the xllamacpp wheel (written by scripts/setup.sh).
-exec -a \"\$0\" \"$PWD/$VENV/bin/python\" \"$PWD/scripts/llama-server-xllamacpp.py\" \"\$@\""
+exec -a \"\$0\" \"$venv/bin/python\" \"$venv/share/localtriage/llama-server-xllamacpp.py\" \"\$@\""
     if [ -L "$VENV/bin/llama-server" ] || [ "$(cat "$VENV/bin/llama-server" 2>/dev/null)" != "$launcher" ]; then
         rm -f "$VENV/bin/llama-server"
         printf '%s\n' "$launcher" >"$VENV/bin/llama-server"
