@@ -54,6 +54,7 @@ if [ "${LOCALTRIAGE_LLAMA_FROM_SOURCE:-0}" = 0 ]; then
             "$VENV/bin/python" -m pip download -q --no-deps --only-binary :all: "xllamacpp==$XLLAMACPP_VERSION" -d "$wheels.tmp"
             mv "$wheels.tmp"/xllamacpp-*.whl "$wheels"/ && rmdir "$wheels.tmp"
         fi
+        echo "setup: installing the prebuilt llama.cpp server (xllamacpp $XLLAMACPP_VERSION from $wheels)"
         "$VENV/bin/python" -m pip install -q --no-deps --no-index "$wheels"/xllamacpp-*.whl
     fi
     # The launcher is copied into the venv, so the venv does not depend on where the clone is.
