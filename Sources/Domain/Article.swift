@@ -17,7 +17,7 @@ public struct Article: Codable, Sendable, Equatable {
     ) {
         self.externalID = externalID
         self.title = title
-        self.body = body
+        self.body = body.withUnixLineEndings
         self.category = category
         self.tags = tags
         self.updatedAt = updatedAt

@@ -5,6 +5,14 @@ public let englishStopWords: Set<String> = [
     "when", "where", "which", "why", "with", "you", "your", "we", "our", "im", "am", "has", "have",
 ]
 
+extension String {
+    /// The text with Windows and old Mac line breaks ("\r\n", "\r") as "\n": Swift keeps "\r\n" as one
+    /// character, so splitting lines, lists and paragraphs on "\n" would otherwise miss them.
+    public var withUnixLineEndings: String {
+        contains("\r") ? replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n") : self
+    }
+}
+
 extension Unicode.Scalar {
     /// Han, kana and hangul: scripts written without spaces, which tokenisers split per character.
     public var isCJK: Bool {

@@ -47,8 +47,8 @@ public struct Ticket: Codable, Sendable, Equatable {
         createdAt: Date? = nil, resolvedAt: Date? = nil, resolution: String? = nil, extra: [String: String] = [:]
     ) {
         self.externalID = externalID
-        self.subject = subject
-        self.body = body
+        self.subject = subject?.withUnixLineEndings
+        self.body = body.withUnixLineEndings
         self.customer = customer
         self.channel = channel
         self.language = language
@@ -57,7 +57,7 @@ public struct Ticket: Codable, Sendable, Equatable {
         self.status = status
         self.createdAt = createdAt
         self.resolvedAt = resolvedAt
-        self.resolution = resolution
+        self.resolution = resolution?.withUnixLineEndings
         self.extra = extra
     }
 

@@ -55,7 +55,7 @@ public struct AnswerComposer: Sendable {
             added.append(i)
         }
 
-        var lines = [opening, ""]
+        var lines = OpeningLine.opensItself(units[taken[0]].text) ? [] : [opening, ""]
         for (position, i) in taken.enumerated() {
             let unit = units[i]
             let cited = CitedSentence.citing(unit.text, unit.source)
@@ -71,14 +71,21 @@ public struct AnswerComposer: Sendable {
         return lines.joined(separator: "\n")
     }
 
-    /// The units of a section to take: all of it when short; else its numbered list whole with the sentence that
-    /// leads into it, or the run of `limit` units with the most similarity to the ticket.
+    /// The units of a section to take: all of it when short; else its numbered list whole with the sentences that
+    /// lead into it, or the run of `limit` units with the most similarity to the ticket.
     static func window(_ section: [Int], around best: Int, units: [Unit], similarity: [Float], limit: Int) -> [Int] {
         guard section.count > limit else { return section }
         if units[best].isListItem || (section.firstIndex(of: best).map { $0 + 1 < section.count && units[section[$0 + 1]].isListItem } ?? false) {
             let list = section.filter { units[$0].isListItem }
             if let first = list.first, let position = section.firstIndex(of: first) {
-                let lead = position > 0 && !units[section[position - 1]].isListItem ? [section[position - 1]] : []
+                // The paragraph leading into the list, its last two sentences at most.
+                var lead: [Int] = []
+                for j in stride(from: position - 1, through: max(0, position - 2), by: -1) {
+                    let unit = units[section[j]]
+                    guard !unit.isListItem else { break }
+                    lead.insert(section[j], at: 0)
+                    if unit.paragraphStart { break }
+                }
                 return lead + Array(list.prefix(12))
             }
         }

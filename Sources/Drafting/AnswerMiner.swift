@@ -188,7 +188,9 @@ public struct AnswerMiner: Sendable {
     }
 
     /// Two trials per resolved ticket. In the library: its best answer among the other tickets' examples — right
-    /// when the ticket's own resolution is within the grouping similarity of that answer's canonical resolution.
+    /// when that answer's canonical resolution is as close to the ticket's own resolution as the library's closest
+    /// canonical is, within the grouping tolerance (1 − grouping similarity): where replies are templates that is
+    /// the ticket's own group, where agents word the same answer differently any answer saying it as well counts.
     /// Novel: its best answer once its own group's answer is taken away, as for a kind of ticket the library does
     /// not answer yet — a match there is wrong unless another answer says the same thing. The threshold is the
     /// lowest score at which the first trials' matches are right `targetPrecision` of the time and at most
@@ -208,11 +210,13 @@ public struct AnswerMiner: Sendable {
         if examples.count > 0 {
             for (t, ticket) in tickets.enumerated() {
                 let similarities = examples.similarities(to: ticket.vector)
+                let closest = medoids.map { dot(resolutionVectors[t], resolutionVectors[$0]) }.max() ?? 1
+                let good = closest - (1 - groupingSimilarity)
                 func best(_ allowed: (Int) -> Bool) -> (score: Float, right: Bool)? {
                     var choice = -1, score = -Float.infinity
                     for (e, s) in similarities.enumerated() where s > score && allowed(e) { (choice, score) = (e, s) }
                     guard choice >= 0 else { return nil }
-                    return (score, dot(resolutionVectors[t], resolutionVectors[medoids[exampleOwner[choice]]]) >= groupingSimilarity)
+                    return (score, dot(resolutionVectors[t], resolutionVectors[medoids[exampleOwner[choice]]]) >= good)
                 }
                 if let own = ownAnswer[ticket.externalID] {
                     if let trial = best({ exampleTicket[$0] != ticket.externalID }) { inLibrary.append(trial) }

@@ -98,8 +98,11 @@ public struct DraftingPipeline: Sendable {
         self.store = store
         self.answers = answers
         self.options = options
-        self.verifier = CitationVerifier(embedder: embedder, claims: claims)
-        self.composer = AnswerComposer(embedder: embedder)
+        // Composing, verifying and the claims check embed the same sentences: one cache for the three.
+        let sentences = CachingEmbedder(embedder)
+        self.verifier = CitationVerifier(embedder: sentences,
+                                         claims: claims.map { ClaimDetector(classifier: $0.classifier, embedder: sentences, threshold: $0.threshold) })
+        self.composer = AnswerComposer(embedder: sentences)
     }
 
     /// Drafts a reply to the request; `onProgress` hears where it stands.
@@ -175,14 +178,17 @@ public struct DraftingPipeline: Sendable {
         var sources = [DraftSource(number: 1, kind: .answer, reference: match.answer.id, title: match.answer.title, text: filled.text)]
         var lines: [String] = []
         var withheld: [Draft.Withheld] = []
-        let sentences = CitedSentence.splitSentences(filled.text).map { $0.trimmingCharacters(in: .whitespaces) }
+        // Line by line, so lists keep their lines; every sentence is checked for claims in one batch.
+        let lineSentences = filled.text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            (line: String(line), sentences: CitedSentence.splitSentences(String(line)).map { $0.trimmingCharacters(in: .whitespaces) })
+        }
+        let sentences = lineSentences.flatMap(\.sentences)
         let claims = try await offPool { [verifier] in try verifier.claims?.claims(sentences) ?? [] }
         var sentenceIndex = 0
-        for line in filled.text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for (line, pieces) in lineSentences {
             var kept: [String] = []
-            for piece in CitedSentence.splitSentences(String(line)) {
+            for sentence in pieces {
                 defer { sentenceIndex += 1 }
-                let sentence = piece.trimmingCharacters(in: .whitespaces)
                 guard sentenceIndex < claims.count, let claim = claims[sentenceIndex] else {
                     kept.append(CitedSentence.citing(sentence, 1))
                     continue
@@ -196,14 +202,11 @@ public struct DraftingPipeline: Sendable {
                     withheld.append(Draft.Withheld(text: sentence, claim: claim, reason: Self.reason(claim)))
                 }
             }
-            if CitedSentence.splitSentences(String(line)).isEmpty { kept = [String(line)] }
+            if pieces.isEmpty { kept = [line] }
             if !kept.isEmpty { lines.append(kept.joined(separator: " ")) }
         }
         // The customer's problem in their words first, unless the answer opens that way itself.
-        let first = lines.first { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? ""
-        let opensItself = ["i understand", "thank", "hi ", "hello", "dear", "sorry", "i'm sorry", "we're sorry", "i apologi"]
-            .contains { first.lowercased().hasPrefix($0) }
-        if !opensItself { lines = [OpeningLine.make(subject: request.subject, body: request.body, language: request.language), ""] + lines }
+        if !OpeningLine.opensItself(lines.joined(separator: "\n")) { lines = [OpeningLine.make(subject: request.subject, body: request.body, language: request.language), ""] + lines }
         let text = lines.joined(separator: "\n")
         let verification = try await verify(text, sources)
         timings.verificationMs = (ContinuousClock.now - mark).milliseconds

@@ -53,10 +53,18 @@ public enum OpeningLine {
     /// sentence cannot be turned round safely.
     static func reflect(_ sentence: String) -> String? {
         var text = sentence.replacingOccurrences(of: "’", with: "'").trimmingCharacters(in: .whitespacesAndNewlines)
-        let isQuestion = text.hasSuffix("?")
+        let isQuestion = text.hasSuffix("?") || text.range(of: questionStart, options: [.regularExpression, .caseInsensitive]) != nil
         text = text.trimmingCharacters(in: CharacterSet(charactersIn: ".!? "))
         guard !text.isEmpty, !text.contains("{{") else { return nil }
-        guard isQuestion else { return "I understand that \(lowercasedFirst(swapPersons(text)))." }
+        guard isQuestion else {
+            // Only a clause about the customer turns round into a sentence ("my invoice is wrong"); a bare phrase
+            // ("creating new premium account") does not.
+            let lower = words(text).map { $0.lowercased() }
+            guard lower.contains(where: firstPerson.contains) else { return nil }
+            // What the customer says the company did ("you charged me twice") would come out as our admission.
+            guard !lower.contains(where: { ["you", "your", "yours"].contains($0) }) else { return nil }
+            return "I understand that \(lowercasedFirst(swapPersons(text)))."
+        }
         let whole = NSRange(text.startIndex..., in: text)
         for (pattern, template) in questions {
             guard let match = pattern.firstMatch(in: text, range: whole), let range = Range(match.range, in: text) else { continue }
@@ -68,8 +76,22 @@ public enum OpeningLine {
         return nil
     }
 
+    /// The customer speaking of themselves.
+    static let firstPerson: Set<String> = ["i", "me", "my", "mine", "we", "us", "our", "ours", "im"]
+
+    /// A question asked without its question mark ("how to switch to the free account").
+    static let questionStart = #"^(how|where|when|what|which) (to|do|can|should|could) |^(can|could|may) (i|we) "#
+
+    /// Whether a reply already opens by acknowledging the customer, so no opening line goes before it.
+    public static func opensItself(_ reply: String) -> Bool {
+        let first = reply.split(separator: "\n").first { !$0.trimmingCharacters(in: .whitespaces).isEmpty }?.lowercased() ?? ""
+        return ["i understand", "thank", "hi ", "hello", "dear", "sorry", "i'm sorry", "we're sorry", "i apologi",
+                "we apologi", "i'm here to help"].contains { first.hasPrefix($0) }
+    }
+
     /// Questions that turn into "you would like to know …", with what replaces their opening words.
     static let questions: [(NSRegularExpression, String)] = ([
+        (#"^(how|where|when|what|which) to "#, "$1 to "),
         (#"^(how|where|when|what) (do|can|should|could) (i|we) "#, "$1 to "),
         (#"^(can|could|may) (i|we) "#, "whether you can "),
         (#"^(is|are) (it|there) "#, "whether $2 $1 "),

@@ -145,7 +145,7 @@ struct MonitorCommand: AsyncParsableCommand {
         let since = end.addingTimeInterval(-Double(days) * 86_400)
         let (rows, count) = try await storeRows(home: home, fields: fields, since: since)
         guard count > 0 else { throw ValidationError("no tickets in the store created in the \(days) days before \(end)") }
-        return (rows, "store: \(count) tickets created in the \(days) days \(fromNewest ? "before the newest" : "before now")", since)
+        return (rows, "store: \(count) tickets created in the \(fromNewest ? "\(days) days before the newest" : "last \(days) days")", since)
     }
 
     /// The store's tickets created since a moment, or before one, as monitor rows, and how many.

@@ -64,6 +64,19 @@ import Testing
         #expect(OpeningLine.make(subject: nil, body: "Hi. Thanks.") == "Thank you for getting in touch.")
         #expect(OpeningLine.make(subject: "Problema", body: "No puedo iniciar sesión desde ayer.", language: "es")
             == "Thank you for getting in touch.")
+        // A bare phrase is not a clause to turn round; a question without its mark still is one.
+        #expect(OpeningLine.make(subject: nil, body: "creating new premium account") == "Thank you for getting in touch.")
+        // "You charged me twice" turned round would be our admission.
+        #expect(OpeningLine.make(subject: "Charged twice", body: "Hi, you charged my card twice this month.")
+            == "Thank you for getting in touch about “Charged twice”.")
+        #expect(OpeningLine.make(subject: nil, body: "how to switch to the free account")
+            == "I understand that you would like to know how to switch to the free account.")
+    }
+
+    @Test func aReplyThatAcknowledgesTheCustomerGetsNoSecondOpening() {
+        #expect(OpeningLine.opensItself("I understand that you need to cancel your order [1].\n1. Open Orders [1]."))
+        #expect(OpeningLine.opensItself("\nThank you for reaching out."))
+        #expect(!OpeningLine.opensItself("Open Billing and choose Retry payment [1]."))
     }
 }
 

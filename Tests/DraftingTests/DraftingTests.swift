@@ -205,7 +205,8 @@ struct DraftingPipelineTests {
         let used = try #require(draft.answer)
         #expect(used.score >= used.threshold && draft.sources.first?.reference == used.id)
         #expect(!draft.text.localizedCaseInsensitiveContains("refunded it in full"))
-        #expect(draft.verification.citationValidity == 1 && draft.verification.unbackedClaims.isEmpty)
+        #expect(draft.verification.citationValidity == 1 && draft.verification.unbackedClaims.isEmpty,
+                "\(draft.text) \(draft.verification.unbackedClaims)")
         #expect(try await store.answer(id: used.id)?.usage.drafts == 1)
     }
 

@@ -149,7 +149,9 @@ struct ServerTests {
                                                     body: ByteBuffer(string: #"{"ticketID": "ORB-10001"}"#))
             #expect(response.status == .ok && response.headers[.contentType] == "text/event-stream")
             let events = String(buffer: response.body)
-            let draftLine = try #require(events.components(separatedBy: "\n").first { $0.hasPrefix("data: {\"") && events.contains("event: draft") })
+            let lines = events.components(separatedBy: "\n")
+            let draftEvent = try #require(lines.firstIndex(of: "event: draft"), "\(events)")
+            let draftLine = try #require(lines[draftEvent...].first { $0.hasPrefix("data: {") })
             let draft = try #require(try JSONSerialization.jsonObject(with: Data(draftLine.dropFirst(6).utf8)) as? [String: Any])
             let draftID = try #require(draft["id"] as? String)
             let missingText = try await client.execute(uri: "/v1/drafts/\(draftID)/feedback", method: .post, headers: agent,
