@@ -82,6 +82,14 @@ public enum CustomerSpecifics {
         return Filled(text: text, filled: filled, unfilled: unfilled)
     }
 
+    /// A passage written for another customer with its order and invoice numbers — identifiers a knowledge-base
+    /// text never means for everyone — replaced by this ticket's, or left as placeholders when it states none.
+    public static func retargeted(_ text: String, ticketText: String) -> String {
+        let identifiers = find(in: text).filter { $0.kind == .orderNumber || $0.kind == .invoiceNumber }
+        guard !identifiers.isEmpty else { return text }
+        return fill(replacing(identifiers.map { ($0.range, $0.kind.placeholder) }, in: text), ticketText: ticketText, customerName: nil).text
+    }
+
     // MARK: - Patterns
 
     /// Each kind's patterns; a pattern with a capture group takes the group as the value (the number without

@@ -136,7 +136,7 @@ public struct DraftingPipeline: Sendable {
         let opening = OpeningLine.make(subject: request.subject, body: request.body, language: request.language)
         let composed = try await offPool { [composer] in
             try composer.compose(ticket: request.text, opening: opening, sources: articles)
-        } ?? Self.noAnswer
+        }.map { CustomerSpecifics.retargeted($0, ticketText: request.text) } ?? Self.noAnswer
         timings.composeMs = (clock.now - mark).milliseconds
 
         // 3. The model's body, when asked and it verifies.
@@ -207,8 +207,9 @@ public struct DraftingPipeline: Sendable {
         }
         // The customer's problem in their words first, unless the answer opens that way itself.
         if !OpeningLine.opensItself(lines.joined(separator: "\n")) { lines = [OpeningLine.make(subject: request.subject, body: request.body, language: request.language), ""] + lines }
-        let text = lines.joined(separator: "\n")
-        let verification = try await verify(text, sources)
+        // The whole draft checked once more: a claim the sentence-by-sentence pass did not see is withheld too.
+        let (text, verification, missed) = try await deliverable(lines.joined(separator: "\n"), sources: sources)
+        withheld += missed
         timings.verificationMs = (ContinuousClock.now - mark).milliseconds
         timings.totalMs = (ContinuousClock.now - started).milliseconds
         let draft = Draft(

@@ -28,6 +28,12 @@ import Testing
         #expect(CustomerSpecifics.greetedNames(in: "Dear Mr Okafor,\nyour plan…") == ["Okafor"])
     }
 
+    @Test func anotherCustomersOrderAndInvoiceNumbersBecomeThisTicketsOrPlaceholders() {
+        let passage = "Locate order 883301 and invoice INV-2026-000412; the $1 authorisation disappears in 3–5 days."
+        #expect(CustomerSpecifics.retargeted(passage, ticketText: "cancel order 113542617735902 please")
+            == "Locate order 113542617735902 and invoice {{Invoice Number}}; the $1 authorisation disappears in 3–5 days.")
+    }
+
     @Test func placeholdersAreFilledFromTheTicketWhereItStatesThem() {
         let answer = "Hi {{Customer Name}}, order {{Order Number}} can be cancelled in {{Website Name}} until {{Date}}."
         let filled = CustomerSpecifics.fill(answer, ticketText: "please cancel order 4587345, thanks", customerName: "Marco Rossi")
