@@ -13,6 +13,12 @@ extension String {
     }
 }
 
+extension String {
+    /// Whether the text holds a NUL character (U+0000). SQLite's C-string calls would cut the text there, so
+    /// ingest quarantines a record holding one, the API refuses such a value with 400 and the store refuses it.
+    public var containsNUL: Bool { utf8.contains(0) }
+}
+
 extension Unicode.Scalar {
     /// Han, kana and hangul: scripts written without spaces, which tokenisers split per character.
     public var isCJK: Bool {

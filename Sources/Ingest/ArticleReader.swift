@@ -20,12 +20,23 @@ public struct ArticleReader: Sendable {
 
     /// All articles under `path`, in a stable order (sorted by relative path, then by position in the file).
     public func read(path: String) throws -> [Item] {
+        try readAll(path: path).items.map { $0.map(\.article) }
+    }
+
+    /// All articles under `path` with the line and raw text each came from, and notes on how files were read (an
+    /// encoding fallback). In a folder, a file that cannot be read at all (invalid JSON, not a file of records)
+    /// is quarantined under its own name and the other files are still read; a single file that cannot be read
+    /// throws.
+    public func readAll(path: String) throws -> (items: [Result<ArticleRecord, QuarantinedRecord>], notes: [String]) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw RecordReaderError("no such file or folder: \(path)")
         }
         let root = URL(fileURLWithPath: path).standardizedFileURL
-        guard isDirectory.boolValue else { return try readFile(root, relativeTo: root.deletingLastPathComponent()) }
+        var notes: [String] = []
+        guard isDirectory.boolValue else {
+            return (try readFile(root, relativeTo: root.deletingLastPathComponent(), notes: &notes), notes)
+        }
         guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey],
                                                           options: [.skipsHiddenFiles]) else {
             throw RecordReaderError("cannot list \(path)")
@@ -34,39 +45,64 @@ public struct ArticleReader: Sendable {
             .filter { Self.extensions.contains($0.pathExtension.lowercased()) }
             .map(\.standardizedFileURL)
             .sorted { $0.path < $1.path }
-        return try files.flatMap { try readFile($0, relativeTo: root) }
+        var items: [Result<ArticleRecord, QuarantinedRecord>] = []
+        for file in files {
+            do {
+                items += try readFile(file, relativeTo: root, notes: &notes)
+            } catch let error as RecordReaderError {
+                let head = FileManager.default.contents(atPath: file.path).map { String(decoding: $0.prefix(2_000), as: UTF8.self) }
+                items.append(.failure(QuarantinedRecord(source: file.path, line: 1,
+                                                        reason: "cannot read the file: \(error.description)",
+                                                        raw: head ?? "")))
+            }
+        }
+        return (items, notes)
     }
 
     static let extensions: Set<String> = ["md", "markdown", "json", "jsonl", "ndjson"]
 
-    private func readFile(_ url: URL, relativeTo root: URL) throws -> [Item] {
+    private func readFile(_ url: URL, relativeTo root: URL,
+                          notes: inout [String]) throws -> [Result<ArticleRecord, QuarantinedRecord>] {
         switch url.pathExtension.lowercased() {
         case "md", "markdown":
             let relative = String(url.path.dropFirst(root.path.count)).trimmingCharacters(in: ["/"])
             guard let data = FileManager.default.contents(atPath: url.path) else {
                 return [.failure(QuarantinedRecord(source: url.path, line: 1, reason: "cannot read the file", raw: ""))]
             }
-            guard let text = String(data: data, encoding: .utf8) else {
-                return [.failure(QuarantinedRecord(source: url.path, line: 1, reason: "not UTF-8 text", raw: ""))]
+            let text: String
+            do {
+                let (bytes, note) = try TextDecoding.utf8(data)
+                if let note { notes.append("\(url.lastPathComponent): \(note)") }
+                text = String(decoding: bytes, as: UTF8.self)
+            } catch let error as RecordReaderError {
+                return [.failure(QuarantinedRecord(source: url.path, line: 1, reason: "empty body: \(error.description)",
+                                                   raw: ""))]
             }
-            return [markdown(text, source: url.path, defaultID: (relative as NSString).deletingPathExtension)]
+            let raw = String(text.prefix(2_000))
+            return [markdown(text, source: url.path, defaultID: (relative as NSString).deletingPathExtension)
+                .map { ArticleRecord(article: $0, line: 1, raw: raw) }]
         default:
-            return try RecordReader(path: url.path).read(path: url.path).map { result in
+            let file = try RecordReader(path: url.path).readFile(path: url.path)
+            notes += file.notes.map { "\(url.lastPathComponent): \($0)" }
+            return file.records.map { result in
                 switch result {
                 case .failure(let bad):
                     return .failure(QuarantinedRecord(source: url.path, line: bad.line, reason: bad.reason, raw: bad.raw))
                 case .success(let record):
-                    return article(record.fields, source: url.path).mapError {
-                        QuarantinedRecord(source: url.path, line: record.line, reason: $0.description, raw: record.raw)
-                    }
+                    return article(record.fields, source: url.path)
+                        .map { ArticleRecord(article: $0, line: record.line, raw: record.raw) }
+                        .mapError {
+                            QuarantinedRecord(source: url.path, line: record.line, reason: $0.description, raw: record.raw)
+                        }
                 }
             }
         }
     }
 
     /// Parses one Markdown document (front matter + body).
-    public func markdown(_ text: String, source: String, defaultID: String) -> Item {
+    public func markdown(_ original: String, source: String, defaultID: String) -> Item {
         var fields: [String: String] = [:]
+        let text = original.withUnixLineEndings  // CRLF and CR-only files keep their front matter
         var body = text
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         if lines.first?.trimmingCharacters(in: .whitespaces) == "---" {
@@ -122,6 +158,9 @@ public struct ArticleReader: Sendable {
             }
             return nil
         }
+        if let field = fields.keys.sorted().first(where: { $0.containsNUL || fields[$0]!.containsNUL }) {
+            return .failure(InvalidRecord(TicketValidator.nulReason(field)))
+        }
         guard let id = value("id", "article_id", "external_id") else { return .failure(InvalidRecord("missing id")) }
         guard let title = value("title", "name", "question") else { return .failure(InvalidRecord("missing title")) }
         guard let body = value("body", "content", "text", "answers") else { return .failure(InvalidRecord("empty body")) }
@@ -140,10 +179,18 @@ public struct ArticleReader: Sendable {
                                 updatedAt: updated, source: source))
     }
 
-    private static func unquote(_ value: String) -> String {
+    static func unquote(_ value: String) -> String {
         for quote in ["\"", "'"] where value.count >= 2 && value.hasPrefix(quote) && value.hasSuffix(quote) {
             return String(value.dropFirst().dropLast())
         }
         return value
     }
+}
+
+/// An article as read, with where it came from: the line it starts on and its raw text (for a quarantine entry
+/// when it is set aside later, e.g. as a duplicate).
+public struct ArticleRecord: Sendable, Equatable {
+    public var article: Article
+    public var line: Int
+    public var raw: String
 }

@@ -48,9 +48,10 @@ public struct RecordReaderError: Error, CustomStringConvertible, Sendable {
     public init(_ description: String) { self.description = description }
 }
 
-/// Reads CSV/TSV (quoted fields, embedded newlines, `""` escapes, BOM, CRLF), JSON arrays of objects and JSONL,
-/// yielding each record with the line it starts on. Bad records come back as `MalformedRecord`s; only an
-/// unreadable file throws.
+/// Reads CSV/TSV (quoted fields, embedded newlines, `""` escapes, BOM, CRLF, LF or CR-only line ends), JSON
+/// arrays of objects and JSONL, yielding each record with the line it starts on. Bad records come back as
+/// `MalformedRecord`s (an unterminated quote is one bad record: its line); only an unreadable or empty file
+/// throws. Text that is not UTF-8 is decoded as described by `TextDecoding`, with a note.
 public struct RecordReader: Sendable {
     public let format: RecordFormat
 
@@ -69,24 +70,49 @@ public struct RecordReader: Sendable {
 
     /// Reads every record of the file (memory-mapped).
     public func read(path: String) throws -> [Result<SourceRecord, MalformedRecord>] {
+        try readFile(path: path).records
+    }
+
+    /// Reads every record of in-memory content.
+    public func read(data: Data) throws -> [Result<SourceRecord, MalformedRecord>] {
+        try readFile(data: data).records
+    }
+
+    /// Reads every record of the file, with notes on how it was read.
+    public func readFile(path: String) throws -> RecordFile {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
         } catch {
             throw RecordReaderError("cannot read \(path): \(error.localizedDescription)")
         }
-        return try read(data: data)
+        return try readFile(data: data)
     }
 
-    /// Reads every record of in-memory content.
-    public func read(data: Data) throws -> [Result<SourceRecord, MalformedRecord>] {
-        let bytes = [UInt8](data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data[...])
+    /// Reads every record of in-memory content, with notes on how it was read. An empty file throws.
+    public func readFile(data: Data) throws -> RecordFile {
+        let (bytes, encodingNote) = try TextDecoding.utf8(data)
+        var file: RecordFile
         switch format {
-        case .csv: return try DelimitedParser(bytes: bytes, delimiter: UInt8(ascii: ",")).records()
-        case .tsv: return try DelimitedParser(bytes: bytes, delimiter: UInt8(ascii: "\t")).records()
-        case .jsonl: return JSONLinesParser.records(bytes)
-        case .json: return try JSONArrayParser.records(bytes)
+        case .csv: file = try DelimitedParser(bytes: bytes, delimiter: UInt8(ascii: ",")).records()
+        case .tsv: file = try DelimitedParser(bytes: bytes, delimiter: UInt8(ascii: "\t")).records()
+        case .jsonl: file = RecordFile(records: JSONLinesParser.records(bytes))
+        case .json: file = RecordFile(records: try JSONArrayParser.records(bytes))
         }
+        if let encodingNote { file.notes.insert(encodingNote, at: 0) }
+        return file
+    }
+}
+
+/// Everything read from one file: its records, and notes on decisions taken while reading it (an encoding
+/// fallback, an ignored unnamed column), which an ingest reports.
+public struct RecordFile: Sendable, Equatable {
+    public var records: [Result<SourceRecord, MalformedRecord>]
+    public var notes: [String]
+
+    public init(records: [Result<SourceRecord, MalformedRecord>], notes: [String] = []) {
+        self.records = records
+        self.notes = notes
     }
 }
 
@@ -110,17 +136,28 @@ private struct DelimitedParser {
         var error: String?
     }
 
-    func records() throws -> [Result<SourceRecord, MalformedRecord>] {
+    func records() throws -> RecordFile {
         var rows = parseRows()
-        guard !rows.isEmpty else { return [] }
+        guard !rows.isEmpty else { throw RecordReaderError("the file is empty: there is no header line") }
         let headerRow = rows.removeFirst()
         if let error = headerRow.error { throw RecordReaderError("header line is malformed: \(error)") }
         let header = headerRow.cells.map { $0.trimmingCharacters(in: .whitespaces) }
-        guard !header.isEmpty, header.allSatisfy({ !$0.isEmpty }) else {
-            throw RecordReaderError("header line has empty column names")
+        guard header.contains(where: { !$0.isEmpty }) else {
+            throw RecordReaderError("the first line has no column names: expected a header line")
         }
-        if Set(header).count != header.count { throw RecordReaderError("header line repeats a column name") }
-        return rows.compactMap { row in
+        // An unnamed column (a spreadsheet's trailing notes column) is ignored with a note; a value in it is kept
+        // as a field named after its position, so nothing is lost.
+        var notes: [String] = []
+        var names = header
+        for (index, name) in header.enumerated() where name.isEmpty {
+            names[index] = "column \(index + 1)"
+            notes.append("header column \(index + 1) has no name: ignored (any value in it is kept as '\(names[index])')")
+        }
+        let named = header.filter { !$0.isEmpty }
+        if let repeated = named.first(where: { name in named.filter { $0 == name }.count > 1 }) {
+            throw RecordReaderError("header line repeats the column name '\(repeated)'")
+        }
+        let records: [Result<SourceRecord, MalformedRecord>] = rows.compactMap { row in
             let raw = String(decoding: bytes[row.range], as: UTF8.self)
             if row.cells.count == 1 && row.cells[0].trimmingCharacters(in: .whitespaces).isEmpty && row.error == nil {
                 return nil  // blank line
@@ -131,11 +168,18 @@ private struct DelimitedParser {
                     line: row.line, reason: "expected \(header.count) fields, found \(row.cells.count)", raw: raw))
             }
             var fields: [String: String] = [:]
-            for (name, value) in zip(header, row.cells) { fields[name] = value }
+            for (index, value) in row.cells.enumerated()
+            where !header[index].isEmpty || !value.trimmingCharacters(in: .whitespaces).isEmpty {
+                fields[names[index]] = value
+            }
             return .success(SourceRecord(line: row.line, fields: fields, raw: raw))
         }
+        return RecordFile(records: records, notes: notes)
     }
 
+    /// Splits the bytes into rows. A quoted field that runs past a line end and leaves its record malformed
+    /// (a stray quote, the wrong number of fields, the end of the file) is taken as a quote never closed: the bad
+    /// record is the line it opened on, and reading resumes on the next line instead of swallowing the rest.
     private func parseRows() -> [Row] {
         var rows: [Row] = []
         var cells: [String] = []
@@ -143,6 +187,9 @@ private struct DelimitedParser {
         var line = 1, rowLine = 1, rowStart = 0
         var i = 0
         var inQuotes = false, wasQuoted = false
+        var quoteStart = 0, quoteLine = 1
+        // Where the quote that first ran past a line end in the current row opened.
+        var spanStart: Int?, spanLine = 0
         var error: String?
         let n = bytes.count
 
@@ -156,48 +203,94 @@ private struct DelimitedParser {
             rows.append(Row(cells: cells, line: rowLine, range: rowStart..<end, error: error))
             cells.removeAll(keepingCapacity: true)
             error = nil
+            spanStart = nil
+        }
+        /// A line ends at "\n", "\r\n" or a lone "\r" (old Mac, Excel's "CSV (Macintosh)").
+        func isLineEnd(_ k: Int) -> Bool {
+            bytes[k] == Self.newline || (bytes[k] == Self.cr && (k + 1 == n || bytes[k + 1] != Self.newline))
+        }
+        /// Whether the row being ended spans lines through a quote and is malformed (never the header).
+        func mustResynchronise() -> Bool {
+            guard spanStart != nil, let header = rows.first else { return false }
+            return inQuotes || error != nil || cells.count + 1 != header.cells.count
+        }
+        /// Sets the row aside as the line its spanning quote opened on, and resumes after that line.
+        func resynchronise() {
+            var end = spanStart!
+            while end < n && bytes[end] != Self.newline && bytes[end] != Self.cr { end += 1 }
+            rows.append(Row(cells: [], line: rowLine, range: rowStart..<end,
+                            error: "unterminated quoted field (opened on line \(spanLine))"))
+            cells.removeAll(keepingCapacity: true)
+            cell.removeAll(keepingCapacity: true)
+            inQuotes = false
+            wasQuoted = false
+            error = nil
+            spanStart = nil
+            i = end
+            if i < n && bytes[i] == Self.cr { i += 1 }
+            if i < n && bytes[i] == Self.newline { i += 1 }
+            line = spanLine + 1
+            rowLine = line
+            rowStart = i
         }
 
-        while i < n {
-            let b = bytes[i]
-            if inQuotes {
-                if b == Self.quote {
-                    if i + 1 < n && bytes[i + 1] == Self.quote {
-                        cell.append(Self.quote)
-                        i += 2
+        while true {
+            while i < n {
+                let b = bytes[i]
+                if inQuotes {
+                    if b == Self.quote {
+                        if i + 1 < n && bytes[i + 1] == Self.quote {
+                            cell.append(Self.quote)
+                            i += 2
+                            continue
+                        }
+                        inQuotes = false
+                    } else {
+                        if isLineEnd(i) {
+                            line += 1
+                            if spanStart == nil { (spanStart, spanLine) = (quoteStart, quoteLine) }
+                        }
+                        cell.append(b)
+                    }
+                    i += 1
+                    continue
+                }
+                switch b {
+                case Self.quote where cell.isEmpty && !wasQuoted:
+                    inQuotes = true
+                    wasQuoted = true
+                    quoteStart = i
+                    quoteLine = line
+                case Self.quote:
+                    if error == nil { error = "stray quote inside an unquoted field" }
+                    cell.append(b)
+                case delimiter:
+                    endCell()
+                case Self.cr where i + 1 < n && bytes[i + 1] == Self.newline:
+                    break
+                case Self.newline, Self.cr:
+                    if mustResynchronise() {
+                        resynchronise()
                         continue
                     }
-                    inQuotes = false
-                } else {
-                    if b == Self.newline { line += 1 }
+                    endRow(at: b == Self.newline && i > 0 && bytes[i - 1] == Self.cr ? i - 1 : i)
+                    line += 1
+                    rowLine = line
+                    rowStart = i + 1
+                default:
+                    if wasQuoted, error == nil { error = "text after a closing quote" }
                     cell.append(b)
                 }
                 i += 1
+            }
+            // The end of the file.
+            if mustResynchronise() {
+                resynchronise()
                 continue
             }
-            switch b {
-            case Self.quote where cell.isEmpty && !wasQuoted:
-                inQuotes = true
-                wasQuoted = true
-            case Self.quote:
-                if error == nil { error = "stray quote inside an unquoted field" }
-                cell.append(b)
-            case delimiter:
-                endCell()
-            case Self.cr where i + 1 < n && bytes[i + 1] == Self.newline:
-                break
-            case Self.newline:
-                endRow(at: i > 0 && bytes[i - 1] == Self.cr ? i - 1 : i)
-                line += 1
-                rowLine = line
-                rowStart = i + 1
-            default:
-                if wasQuoted, error == nil { error = "text after a closing quote" }
-                cell.append(b)
-            }
-            i += 1
+            if inQuotes { error = "unterminated quoted field (opened on line \(quoteLine))" }
+            break
         }
-        if inQuotes { error = "unterminated quoted field (opened on line \(rowLine))" }
         if rowStart < n || !cells.isEmpty || !cell.isEmpty { endRow(at: n) }
         return rows
     }
@@ -250,7 +343,8 @@ private enum JSONLinesParser {
     static func records(_ bytes: [UInt8]) -> [Result<SourceRecord, MalformedRecord>] {
         var results: [Result<SourceRecord, MalformedRecord>] = []
         var line = 1
-        for slice in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+        let separator = bytes.contains(UInt8(ascii: "\n")) ? UInt8(ascii: "\n") : UInt8(ascii: "\r")
+        for slice in bytes.split(separator: separator, omittingEmptySubsequences: false) {
             defer { line += 1 }
             let trimmed = slice.drop(while: isSpace).reversed().drop(while: isSpace).reversed()
             guard !trimmed.isEmpty else { continue }

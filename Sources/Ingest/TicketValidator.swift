@@ -40,6 +40,9 @@ public struct TicketValidator: Sendable {
         }
         func fail(_ reason: String) -> Result<Ticket, InvalidRecord> { .failure(InvalidRecord(reason)) }
         func column(_ field: TicketField) -> String { values[field]?.column ?? mapping.columns[field] ?? field.rawValue }
+        if let column = record.fields.keys.sorted().first(where: { $0.containsNUL || record.fields[$0]!.containsNUL }) {
+            return fail(Self.nulReason(column))
+        }
 
         guard let body = text(.body) else {
             return fail("missing body (column '\(column(.body))')")
@@ -101,6 +104,12 @@ public struct TicketValidator: Sendable {
             channel: text(.channel)?.lowercased(), language: language, category: text(.category),
             priority: priority, status: status, createdAt: createdAt, resolvedAt: resolvedAt,
             resolution: text(.resolution), extra: extra))
+    }
+
+    /// The quarantine reason of a record holding a NUL character.
+    static func nulReason(_ column: String) -> String {
+        "column '\(column.replacingOccurrences(of: "\u{0}", with: "\\0"))' contains a NUL character (U+0000): "
+            + "the record is not stored, as text would be cut there"
     }
 
     static func isLanguageTag(_ raw: String) -> Bool {

@@ -18,9 +18,10 @@ struct IngestCommand: AsyncParsableCommand {
             commandName: "tickets",
             abstract: "Ingest a ticket file: CSV, TSV, JSON array or JSONL.",
             discussion: """
-                Invalid records are quarantined with their line and reason (see `localtriage quarantine`); the \
-                command fails only when the file cannot be read at all. Re-running stores nothing twice; an \
-                interrupted run resumes after its last committed batch.
+                Invalid records are quarantined with their line and reason (see `localtriage quarantine`), and so \
+                are later records repeating an id of the same file; the command fails only when the file cannot be \
+                read at all or is empty. Text that is not UTF-8 is read as Windows-1252 with a note. Re-running \
+                stores nothing twice; an interrupted run resumes after its last committed batch.
                 """
         )
 
@@ -135,6 +136,7 @@ enum IngestOutput {
             [c.read, c.stored, c.updated, c.unchanged, c.quarantined].map(String.init)
                 + [String(format: "%.2f", report.seconds)],
         ]))
+        for note in report.notes { lines.append("Note: \(note)") }
         if let embedded {
             lines.append("Embedded \(embedded.embedded) \(embedded.kind.rawValue)s with \(embedded.model) in "
                 + String(format: "%.1f s.", embedded.seconds))

@@ -399,6 +399,27 @@ enum SQLiteSchema {
                 }
             }
         }
+        migrator.registerMigration("v10-quarantine-by-record") { db in
+            // Quarantine entries are keyed by record, not by line: two bad records on one line are two entries.
+            try db.execute(sql: """
+                CREATE TABLE quarantine_v10 (
+                    id INTEGER PRIMARY KEY,
+                    run_id INTEGER NOT NULL REFERENCES ingest_runs(id),
+                    source TEXT NOT NULL,
+                    source_hash TEXT NOT NULL,
+                    line INTEGER NOT NULL,
+                    record INTEGER NOT NULL DEFAULT 0,
+                    reason TEXT NOT NULL,
+                    raw TEXT NOT NULL,
+                    created_at DATETIME NOT NULL,
+                    UNIQUE (source, source_hash, line, record)
+                );
+                INSERT INTO quarantine_v10 (id, run_id, source, source_hash, line, reason, raw, created_at)
+                    SELECT id, run_id, source, source_hash, line, reason, raw, created_at FROM quarantine;
+                DROP TABLE quarantine;
+                ALTER TABLE quarantine_v10 RENAME TO quarantine;
+                """)
+        }
         return migrator
     }
 }

@@ -68,11 +68,12 @@ public final class SQLiteStore: TriageStore {
             }
             for record in batch.quarantined {
                 try db.cachedStatement(sql: """
-                    INSERT INTO quarantine (run_id, source, source_hash, line, reason, raw, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (source, source_hash, line) DO UPDATE SET reason = excluded.reason, run_id = excluded.run_id
-                    """).execute(arguments: [run.id, record.source, run.sourceHash, record.line, record.reason,
-                                             record.raw, now])
+                    INSERT INTO quarantine (run_id, source, source_hash, line, record, reason, raw, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (source, source_hash, line, record) DO UPDATE SET
+                        reason = excluded.reason, raw = excluded.raw, run_id = excluded.run_id
+                    """).execute(arguments: [run.id, record.source, run.sourceHash, record.line, record.record,
+                                             record.reason, record.raw, now])
             }
             counts.quarantined += batch.quarantined.count
             try db.execute(sql: """
@@ -85,6 +86,10 @@ public final class SQLiteStore: TriageStore {
     }
 
     public func finishIngest(runID: Int64, actor: String) async throws -> IngestRun {
+        try await finishIngest(runID: runID, actor: actor, notes: [])
+    }
+
+    public func finishIngest(runID: Int64, actor: String, notes: [String]) async throws -> IngestRun {
         try await pool.write { db in
             try db.execute(sql: "UPDATE ingest_runs SET status = 'completed', finished_at = ? WHERE id = ?",
                            arguments: [Date(), runID])
@@ -93,12 +98,16 @@ public final class SQLiteStore: TriageStore {
             try Self.insertAudit(AuditEvent(
                 actor: actor, action: "ingest.\(run.kind.rawValue)", target: run.source,
                 details: "run \(run.id): read \(c.read), stored \(c.stored), updated \(c.updated), "
-                    + "unchanged \(c.unchanged), quarantined \(c.quarantined)"), db: db)
+                    + "unchanged \(c.unchanged), quarantined \(c.quarantined)"
+                    + (notes.isEmpty ? "" : "; notes: " + notes.joined(separator: "; "))), db: db)
             return run
         }
     }
 
     static func upsert(_ ticket: Ticket, db: Database, now: Date) throws -> UpsertOutcome {
+        try refuseNUL([ticket.externalID, ticket.subject, ticket.body, ticket.customer, ticket.channel, ticket.language,
+                       ticket.category, ticket.resolution] + ticket.extra.flatMap { [$0.key, $0.value] },
+                      in: "ticket")
         let hash = ticket.contentHash
         let existing = try String.fetchOne(
             db.cachedStatement(sql: "SELECT content_hash FROM tickets WHERE external_id = ?"),
@@ -126,6 +135,7 @@ public final class SQLiteStore: TriageStore {
 
     private static func upsert(_ item: ChunkedArticle, db: Database, now: Date) throws -> UpsertOutcome {
         let article = item.article
+        try refuseNUL([article.externalID, article.title, article.body, article.category] + article.tags, in: "article")
         let hash = article.contentHash
         let existing = try Row.fetchOne(db, sql: "SELECT id, content_hash FROM articles WHERE external_id = ?",
                                         arguments: [article.externalID])
@@ -394,13 +404,14 @@ public final class SQLiteStore: TriageStore {
         try await pool.read { db in
             let rows: [Row]
             if let source {
-                rows = try Row.fetchAll(db, sql: "SELECT * FROM quarantine WHERE source = ? ORDER BY line LIMIT ?",
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM quarantine WHERE source = ? ORDER BY line, record LIMIT ?",
                                         arguments: [source, limit])
             } else {
                 rows = try Row.fetchAll(db, sql: "SELECT * FROM quarantine ORDER BY id DESC LIMIT ?", arguments: [limit])
             }
             return rows.map { row in
-                QuarantinedRecord(source: row["source"], line: row["line"], reason: row["reason"], raw: row["raw"])
+                QuarantinedRecord(source: row["source"], line: row["line"], record: row["record"], reason: row["reason"],
+                                  raw: row["raw"])
             }
         }
     }
@@ -498,6 +509,13 @@ public final class SQLiteStore: TriageStore {
 }
 
 enum UpsertOutcome { case stored, updated, unchanged }
+
+/// SQLite would store text only up to a NUL character: a value holding one is refused rather than cut.
+private func refuseNUL(_ values: [String?], in what: String) throws {
+    if values.contains(where: { $0?.containsNUL == true }) {
+        throw StoreError("a \(what) field contains a NUL character (U+0000); it would be stored cut short", code: .invalid)
+    }
+}
 
 extension IngestCounts {
     fileprivate mutating func add(_ outcome: UpsertOutcome) {

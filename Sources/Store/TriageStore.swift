@@ -17,6 +17,9 @@ public protocol TriageStore: ModelLifecycleStore {
     /// Marks a run completed and writes an audit event for it.
     @discardableResult
     func finishIngest(runID: Int64, actor: String) async throws -> IngestRun
+    /// Closes a run as completed; `notes` (how the input was read: an encoding fallback, an ignored column) go
+    /// into its audit entry.
+    func finishIngest(runID: Int64, actor: String, notes: [String]) async throws -> IngestRun
 
     func ticket(externalID: String) async throws -> Ticket?
     func article(externalID: String) async throws -> StoredArticle?
