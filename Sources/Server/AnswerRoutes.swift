@@ -48,7 +48,7 @@ struct AnswerRoutes {
                               calibration: try await services.store.answerCalibration())
         }
         agent.on(.get, "/answers/{id}") { _, context in
-            let id = try context.parameters.require("id")
+            let id = try context.parameters.decoded("id")
             guard let answer = try await services.store.answer(id: id) else { throw HTTPError(.notFound, message: "no answer \(id)") }
             return answer
         }
@@ -58,7 +58,7 @@ struct AnswerRoutes {
             return EditedResponse(status: .created, response: answer)
         }
         lead.on(.put, "/answers/{id}") { request, context in
-            let id = try context.parameters.require("id")
+            let id = try context.parameters.decoded("id")
             let input = try await request.decode(as: AnswerEditInput.self, context: context)
             guard let version = input.version else { throw HTTPError(.badRequest, message: "version is required") }
             guard let current = try await services.store.answer(id: id) else { throw HTTPError(.notFound, message: "no answer \(id)") }
@@ -68,7 +68,7 @@ struct AnswerRoutes {
         }
         for (action, status) in [("approve", AnswerStatus.approved), ("retire", .retired), ("reopen", .candidate)] {
             lead.on(.post, "/answers/{id}/\(action)") { request, context in
-                let id = try context.parameters.require("id")
+                let id = try context.parameters.decoded("id")
                 let input = try await request.decode(as: AnswerStatusInput.self, context: context)
                 let reason = try Validate.text(input.reason, "reason", max: 2_000, required: false)
                 return try await storeCall { try await services.store.setAnswerStatus(id: id, to: status, actor: context.actor, reason: reason) }

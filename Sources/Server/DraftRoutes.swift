@@ -34,7 +34,7 @@ struct DraftRoutes {
             return stream(draftRequest)
         }
         routes.on(.post, "/drafts/{id}/feedback") { request, context in
-            let id = try context.parameters.require("id")
+            let id = try context.parameters.decoded("id")
             let input = try await request.decode(as: FeedbackInput.self, context: context)
             guard let verdict = DraftFeedback.Verdict(rawValue: input.verdict) else {
                 throw HTTPError(.badRequest, message: "verdict must be accepted, edited or rejected")

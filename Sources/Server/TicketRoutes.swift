@@ -17,9 +17,21 @@ struct NewTicket: Decodable {
     var status: String?
     var createdAt: Date?
 
-    func ticket() throws -> Ticket {
-        let id = try Validate.text(externalID, "externalID", max: 200, required: false) ?? "api-" + UUID().uuidString.lowercased()
-        return Ticket(
+    /// The ticket; without an `externalID`, its id is `derivedID`'s for the content, else a random one.
+    func ticket(derivedID: ((String) -> String)? = nil) throws -> Ticket {
+        let given = try Validate.text(externalID, "externalID", max: 200, required: false)
+        var ticket = try validated(id: given ?? "api-" + UUID().uuidString.lowercased())
+        if given == nil, let derivedID {
+            let created = createdAt.map { String($0.timeIntervalSince1970) } ?? ""
+            let content = [ticket.subject, ticket.body, ticket.customer, ticket.channel, ticket.language, ticket.category,
+                           ticket.priority?.rawValue, ticket.status?.rawValue, created].map { $0 ?? "\u{1E}" }
+            ticket.externalID = derivedID(String(ContentHash.sha256(content.joined(separator: "\u{1F}")).prefix(24)))
+        }
+        return ticket
+    }
+
+    private func validated(id: String) throws -> Ticket {
+        Ticket(
             externalID: id, subject: try Validate.text(subject, "subject", max: 500, required: false),
             body: try Validate.text(body, "body", max: 20_000)!,
             customer: try Validate.text(customer, "customer", max: 200, required: false),
@@ -61,6 +73,8 @@ struct CorrectionInput: Decodable {
 struct BulkResult: ResponseEncodable {
     struct Rejected: Encodable { var index: Int; var reason: String }
     var stored: Int
+    /// Tickets without an id already stored by an earlier (retried) request: not stored again.
+    var existing: Int
     var rejected: [Rejected]
 }
 
@@ -92,7 +106,7 @@ struct TicketRoutes {
                               nextOffset: items.count == query.limit ? query.offset + query.limit : nil)
         }
         routes.on(.get, "/tickets/{id}") { _, context in
-            let id = try context.parameters.require("id")
+            let id = try context.parameters.decoded("id")
             guard let ticket = try await services.store.ticket(externalID: id) else { throw HTTPError(.notFound, message: "no ticket \(id)") }
             return TicketDetail(ticket: ticket, predictions: try await services.store.predictions(ticketExternalID: id),
                                 drafts: try await services.store.drafts(ticketExternalID: id, limit: 20))
@@ -106,10 +120,22 @@ struct TicketRoutes {
         routes.on(.post, "/tickets/bulk") { request, context in
             let tickets = try await request.decode(as: [NewTicket].self, context: context)
             guard tickets.count <= 1_000 else { throw HTTPError(.contentTooLarge, message: "at most 1000 tickets per request") }
-            var result = BulkResult(stored: 0, rejected: [])
+            var result = BulkResult(stored: 0, existing: 0, rejected: [])
+            // Tickets without an id get one derived from their content and how many identical ones came before
+            // in the request: a client retrying the same request after a crash stores nothing twice.
+            var seen: [String: Int] = [:]
             for (index, input) in tickets.enumerated() {
                 do {
-                    try await services.store.upsertTicket(try input.ticket(), actor: context.actor)
+                    let ticket = try input.ticket { digest in
+                        seen[digest, default: 0] += 1
+                        return "api-" + digest + (seen[digest]! > 1 ? "-\(seen[digest]!)" : "")
+                    }
+                    if input.externalID?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ?? true,
+                       try await services.store.ticket(externalID: ticket.externalID) != nil {
+                        result.existing += 1
+                        continue
+                    }
+                    try await services.store.upsertTicket(ticket, actor: context.actor)
                     result.stored += 1
                 } catch let error as HTTPError {
                     result.rejected.append(.init(index: index, reason: error.body ?? "invalid"))
@@ -118,7 +144,7 @@ struct TicketRoutes {
             return result
         }
         routes.on(.post, "/tickets/{id}/route") { request, context in
-            let id = try context.parameters.require("id")
+            let id = try context.parameters.decoded("id")
             let input = try await request.decode(as: CorrectionInput.self, context: context)
             let category = try Validate.text(input.category, "category", max: 100, required: false)
             let priority = try Validate.priority(input.priority)

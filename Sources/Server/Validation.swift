@@ -4,10 +4,15 @@ import Hummingbird
 
 /// Input checks that answer 400 with a message naming the field.
 enum Validate {
+    /// Trimmed text, nil when absent or blank; 400 when required and missing, too long, or holding a NUL
+    /// character (the store would keep the text only up to it).
     static func text(_ value: String?, _ field: String, max: Int, required: Bool = true) throws -> String? {
         guard let value = value?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
             if required { throw HTTPError(.badRequest, message: "\(field) is required") }
             return nil
+        }
+        guard !value.containsNUL else {
+            throw HTTPError(.badRequest, message: "\(field) contains a NUL character (U+0000)")
         }
         guard value.count <= max else { throw HTTPError(.badRequest, message: "\(field) is longer than \(max) characters") }
         return value
@@ -30,6 +35,19 @@ enum Validate {
     static func choice<T: RawRepresentable>(_ raw: String?, _ name: String, as type: T.Type) throws -> T? where T.RawValue == String {
         guard let raw else { return nil }
         guard let value = T(rawValue: raw) else { throw HTTPError(.badRequest, message: "\(name) has no value \(raw)") }
+        return value
+    }
+}
+
+extension Parameters {
+    /// A path parameter, percent-decoded: ids may hold a space, é, '/', '?' or '#' (sent as %20, %C3%A9, %2F,
+    /// %3F, %23). 400 when the encoding is broken or the value holds a NUL character.
+    func decoded(_ name: String) throws -> String {
+        let raw = try require(name)
+        guard let value = raw.removingPercentEncoding else {
+            throw HTTPError(.badRequest, message: "\(name) is not valid percent-encoded UTF-8")
+        }
+        guard !value.containsNUL else { throw HTTPError(.badRequest, message: "\(name) contains a NUL character (U+0000)") }
         return value
     }
 }

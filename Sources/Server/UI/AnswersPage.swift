@@ -19,7 +19,7 @@ struct AnswersPage {
                              viewer: context.identity?.role)
         }
         group.get("/ui/answers/{id}") { request, context in
-            let id = try context.parameters.require("id")
+            let id = try context.parameters.decoded("id")
             guard let answer = try await services.store.answer(id: id) else {
                 return HTML.page("Not found", "<p>No answer \(HTML.escape(id)).</p>", status: .notFound, viewer: context.identity?.role)
             }
@@ -32,12 +32,12 @@ struct AnswersPage {
             guard (context.identity?.role ?? .agent) >= .lead else {
                 return HTML.page("Answers", "<p>Reviewing answers needs the lead role.</p>", status: .forbidden, viewer: context.identity?.role)
             }
-            let id = try context.parameters.require("id")
+            let id = try context.parameters.decoded("id")
             let body = String(buffer: try await request.body.collect(upTo: 64 * 1024))
             let form = (try? URLEncodedFormDecoder().decode(Form.self, from: body)) ?? Form()
             let message: String
             do {
-                switch try context.parameters.require("action") {
+                switch try context.parameters.decoded("action") {
                 case "approve":
                     _ = try await services.store.setAnswerStatus(id: id, to: .approved, actor: context.actor, reason: form.reason)
                     message = "Approved: drafted for matching tickets from now on."

@@ -9,6 +9,13 @@ enum HTML {
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
+    /// One path segment of a link (a ticket id), percent-encoded so a space, '/', '?', '#' or é stays in the
+    /// segment, and escaped for an attribute.
+    static func segment(_ text: String) -> String {
+        var allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:")
+        return escape(text.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")
+    }
+
     /// Knowledge-base Markdown as plain text: no heading marks, bold or code markers.
     static func plain(_ markdown: String) -> String {
         markdown.replacingOccurrences(of: #"(?m)^#+\s*"#, with: "", options: .regularExpression)

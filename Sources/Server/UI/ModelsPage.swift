@@ -26,7 +26,7 @@ struct ModelsPage {
             let form = (try? URLEncodedFormDecoder().decode(Form.self, from: body)) ?? Form()
             let message: String
             do {
-                switch try context.parameters.require("action") {
+                switch try context.parameters.decoded("action") {
                 case "promote":
                     let promotion = try await actions.promote(
                         PromoteInput(version: form.version, force: form.force == "on", reason: form.reason), actor: context.actor)
@@ -112,7 +112,7 @@ struct ModelsPage {
                 ?? "<li>\(name) accuracy: no agent-routed tickets yet</li>"
         }
         let examples = r.disagreements.map {
-            "<li><a href=\"/ui/tickets/\(HTML.escape($0.ticketExternalID))\">\(HTML.escape($0.ticketExternalID))</a>: champion "
+            "<li><a href=\"/ui/tickets/\(HTML.segment($0.ticketExternalID))\">\(HTML.escape($0.ticketExternalID))</a>: champion "
                 + "\(HTML.escape($0.champion.category)), challenger \(HTML.escape($0.challenger.category))</li>"
         }.joined()
         return """

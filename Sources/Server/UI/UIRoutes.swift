@@ -54,7 +54,7 @@ struct UIRoutes {
             return HTML.page("Inbox", inbox(items, filters: filters, queues: queues, hasMore: hasMore), viewer: context.identity?.role)
         }
         group.get("/ui/tickets/{id}") { _, context in
-            let id = try context.parameters.require("id")
+            let id = try context.parameters.decoded("id")
             guard let ticket = try await services.store.ticket(externalID: id) else {
                 return HTML.page("Not found", "<p>No ticket \(HTML.escape(id)).</p>", status: .notFound, viewer: context.identity?.role)
             }
@@ -96,7 +96,7 @@ struct UIRoutes {
             let route = p.map { $0.abstained ? "<span class=\"abstain\">needs human</span> (\(HTML.escape($0.suggestedCategory))?)" : HTML.escape($0.queue ?? $0.category ?? "") } ?? "–"
             let confidence = p.map { String(format: "%.0f%%", $0.confidence * 100) } ?? "–"
             return """
-                <tr class="risk-\(risk.rawValue)"><td><a href="/ui/tickets/\(HTML.escape(t.externalID))">\(HTML.escape(t.externalID))</a></td>
+                <tr class="risk-\(risk.rawValue)"><td><a href="/ui/tickets/\(HTML.segment(t.externalID))">\(HTML.escape(t.externalID))</a></td>
                 <td>\(HTML.escape(t.subject ?? String(t.body.prefix(80))))</td><td>\(route)</td><td>\(confidence)</td>
                 <td>\(HTML.escape((p?.priority ?? t.priority)?.rawValue ?? "–"))</td><td>\(HTML.escape(t.status?.rawValue ?? "–"))</td>
                 <td>\(HTML.escape(t.language ?? "–"))</td><td class="sla">\(risk.rawValue.replacingOccurrences(of: "_", with: " "))</td></tr>
