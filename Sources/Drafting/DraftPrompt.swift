@@ -2,11 +2,13 @@ import Foundation
 import LLM
 
 /// Builds the chat for a draft. The ticket is quoted between markers as data, never as instructions; the sources
-/// are numbered; a worked example (a base model follows examples better than instructions) comes first so a
+/// are numbered; everything from data (the ticket, the sources' titles and passages) is `neutralised` first, so it
+/// can neither close the quote nor open a chat turn; the ticket's language reaches the instructions only as a
+/// validated language code's name; a worked example (a base model follows examples better than instructions) comes first so a
 /// llama.cpp server reuses its cached prefix across drafts.
 public enum DraftPrompt {
     /// Recorded with every draft; bump when the wording changes.
-    public static let version = "draft-v2"
+    public static let version = "draft-v3"
     /// A marker in the instructions: a draft that contains it has leaked the prompt.
     public static let canary = "LT-PROMPT-7F3A"
     static let open = "<<<TICKET"
@@ -37,7 +39,8 @@ public enum DraftPrompt {
             messages.append(ChatMessage(.user, userTurn(ticket: example.ticket, language: "English", sources: numbered)))
             messages.append(ChatMessage(.assistant, example.reply))
         }
-        messages.append(ChatMessage(.user, userTurn(ticket: ticket, language: languageName(language), sources: sources)))
+        messages.append(ChatMessage(.user, userTurn(ticket: ticket, language: languageName(language) ?? "the language the ticket is written in",
+                                                    sources: sources)))
         return messages
     }
 
@@ -64,7 +67,8 @@ public enum DraftPrompt {
     static func userTurn(ticket: String, language: String, sources: [DraftSource]) -> String {
         let listed = sources.map { source -> String in
             let title = source.title.isEmpty ? "" : source.title + ": "
-            return "[\(source.number)] \(title)\(source.text.split(whereSeparator: \.isNewline).joined(separator: " "))"
+            // One line per source: a line break inside one cannot start a source (or anything else) of its own.
+            return "[\(source.number)] " + neutralised(title + source.text).split(whereSeparator: \.isNewline).joined(separator: " ")
         }.joined(separator: "\n")
         return """
             Sources:
@@ -78,18 +82,49 @@ public enum DraftPrompt {
             """
     }
 
-    /// The ticket as inert data: markers that could close the quote are removed, and the length is bounded.
+    /// The ticket as inert data (`neutralised`), its length bounded.
     static func quoted(_ ticket: String) -> String {
-        var text = ticket.replacingOccurrences(of: open, with: "").replacingOccurrences(of: close, with: "")
-            .replacingOccurrences(of: "<start_of_turn>", with: "").replacingOccurrences(of: "<end_of_turn>", with: "")
+        var text = neutralised(ticket)
         if text.count > 2_000 { text = String(text.prefix(2_000)) + " …" }
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    static func languageName(_ tag: String) -> String {
+    /// The markers and tokens data must never carry into a prompt: this prompt's quote markers, and the special
+    /// tokens of the chat templates a llama.cpp-style server parses in message text (Gemma, ChatML, Llama 2/3,
+    /// Mistral, Phi), and invisible format characters (zero-width space, joiners) that could hide a marker's
+    /// pieces. Matched without regard to case.
+    static let delimiters = try! NSRegularExpression(pattern: [
+        "<<<\\s*ticket", "ticket\\s*>>>",                                   // this prompt's quote
+        "</?\\s*(start_of_turn|end_of_turn|start_of_image|end_of_image|bos|eos|pad|unk|mask|s)\\s*>",  // Gemma, SentencePiece
+        "<\\|[^<>|\\s]{1,40}\\|>", "<｜[^<>｜\\s]{1,40}｜>",                 // ChatML, Llama 3, Phi, DeepSeek: <|im_end|>
+        "\\[/?\\s*(inst|sys|available_tools|tool_calls|tool_results)\\s*\\]", "<</?\\s*sys\\s*>>",  // Llama 2, Mistral
+        "\\p{Cf}",                                                          // invisible format characters that split a marker
+    ].joined(separator: "|"), options: [.caseInsensitive])
+
+    /// Text from data made inert for a prompt: every delimiter (`delimiters`) is removed, and removing goes on
+    /// until nothing changes, so pieces around a removed one (`TICKTICKET>>>ET>>>`,
+    /// `<end_<end_of_turn>of_turn>`) cannot join into another.
+    public static func neutralised(_ text: String) -> String {
+        var text = text
+        while true {
+            let range = NSRange(text.startIndex..., in: text)
+            let next = delimiters.stringByReplacingMatches(in: text, range: range, withTemplate: "")
+            if next == text { return text }
+            text = next
+        }
+    }
+
+    /// The name of the language a ticket's language field gives, when the field is a language code (BCP 47:
+    /// a 2–3 letter language, then up to three 2–8 character subtags); nil otherwise, so nothing else a field
+    /// holds reaches the instructions.
+    static func languageName(_ tag: String) -> String? {
+        guard tag.utf8.count <= 35, tag.range(of: "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", options: .regularExpression) != nil else {
+            return nil
+        }
         let names = ["en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
                      "nl": "Dutch", "ja": "Japanese", "zh": "Chinese", "ko": "Korean", "sv": "Swedish", "pl": "Polish"]
-        let base = tag.lowercased().split(separator: "-").first.map(String.init) ?? "en"
-        return names[base] ?? tag
+        let base = tag.lowercased().split(separator: "-")[0]
+        // The language subtag alone (letters only) for a language this table does not name.
+        return names[String(base)] ?? "the language with code \(base)"
     }
 }

@@ -77,12 +77,19 @@ public actor LlamaServer {
     /// How many times the server was restarted after a crash.
     public var restartCount: Int { restarts }
 
+    /// The API root the server has (or will have once started): picks its free port when none was given, so a
+    /// client can be made before the server is up.
+    public func endpoint() throws -> URL {
+        if port == 0 { port = try Self.freePort() }
+        return baseURL
+    }
+
     /// Launches the server and returns once it answers `/health` with 200.
     @discardableResult
     public func start() async throws -> URL {
         stopping = false
         if let pidDirectory = options.pidDirectory { await Self.stopOrphans(in: pidDirectory) }
-        if port == 0 { port = try Self.freePort() }
+        _ = try endpoint()
         try launch()
         try await waitUntilReady()
         return baseURL

@@ -11,6 +11,8 @@ public struct LLMConfiguration: Sendable, Equatable {
     public var apiKey: String?
     /// No first piece of the answer within this time: the call fails (and the caller falls back).
     public var firstTokenTimeout: Duration
+    /// No next piece within this time after the last one (a server that stalls mid-answer): the call fails.
+    public var interTokenTimeout: Duration
     /// The whole answer must arrive within this time.
     public var totalTimeout: Duration
     /// Retries of a failed connection or a 429/5xx answer, before any text has arrived.
@@ -20,12 +22,13 @@ public struct LLMConfiguration: Sendable, Equatable {
     public var egress: EgressPolicy
 
     public init(baseURL: URL, model: String, apiKey: String? = nil, firstTokenTimeout: Duration = .seconds(20),
-                totalTimeout: Duration = .seconds(120), maxRetries: Int = 2, sendsGrammar: Bool = false,
+                interTokenTimeout: Duration = .seconds(10), totalTimeout: Duration = .seconds(120), maxRetries: Int = 2, sendsGrammar: Bool = false,
                 egress: EgressPolicy = EgressPolicy()) {
         self.baseURL = baseURL
         self.model = model
         self.apiKey = apiKey
         self.firstTokenTimeout = firstTokenTimeout
+        self.interTokenTimeout = interTokenTimeout
         self.totalTimeout = totalTimeout
         self.maxRetries = maxRetries
         self.sendsGrammar = sendsGrammar
@@ -34,7 +37,8 @@ public struct LLMConfiguration: Sendable, Equatable {
 }
 
 /// A client of `/v1/chat/completions` with SSE streaming, on AsyncHTTPClient: works with llama-server, Ollama
-/// and vLLM. Refuses endpoints the egress policy does not allow.
+/// and vLLM. Refuses endpoints the egress policy does not allow, checked on the resolved address before every
+/// request, which then goes to that address; never follows a redirect.
 public struct OpenAICompatibleClient: ChatModel {
     public let configuration: LLMConfiguration
     private let http: HTTPClient
@@ -48,8 +52,7 @@ public struct OpenAICompatibleClient: ChatModel {
 
     /// Whether the endpoint answers `GET /models` (readiness of a model server this process does not run).
     public func isReachable() async -> Bool {
-        var request = HTTPClientRequest(url: configuration.baseURL.appendingPathComponent("models").absoluteString)
-        if let key = configuration.apiKey { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
+        guard let request = try? self.request("models") else { return false }
         guard let response = try? await http.execute(request, timeout: .seconds(2)) else { return false }
         _ = try? await response.body.collect(upTo: 1 << 20)
         return response.status == .ok
@@ -71,19 +74,33 @@ public struct OpenAICompatibleClient: ChatModel {
         return stream
     }
 
-    /// Runs the request under the first-token and total deadlines.
+    /// A request to `path` under the API root, sent to the address the egress policy checked just now.
+    private func request(_ path: String) throws -> HTTPClientRequest {
+        let destination = try configuration.egress.destination(of: configuration.baseURL)
+        var request = HTTPClientRequest(url: destination.url.appendingPathComponent(path).absoluteString)
+        if let host = destination.hostHeader { request.headers.replaceOrAdd(name: "Host", value: host) }
+        if let key = configuration.apiKey { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
+        return request
+    }
+
+    /// Runs the request under the first-token, between-pieces and total deadlines.
     private func run(_ request: ChatRequest, yield: @escaping @Sendable (String) -> Void) async throws {
         let progress = Progress()
         let config = configuration
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.attempts(request, progress: progress, yield: yield) }
             group.addTask {
-                try await Task.sleep(for: config.firstTokenTimeout)
-                if !progress.started {
-                    throw LLMError.timedOut("no first token within \(config.firstTokenTimeout)")
+                let start = ContinuousClock.now
+                let total = (start + config.totalTimeout, LLMError.timedOut("the answer took longer than \(config.totalTimeout)"))
+                while true {
+                    // The nearest deadline given what has arrived: the first piece's, then the next piece's.
+                    var next = progress.lastPiece.map {
+                        ($0 + config.interTokenTimeout, LLMError.timedOut("no next piece of the answer within \(config.interTokenTimeout)"))
+                    } ?? (start + config.firstTokenTimeout, LLMError.timedOut("no first token within \(config.firstTokenTimeout)"))
+                    if total.0 < next.0 { next = total }
+                    if ContinuousClock.now >= next.0 { throw next.1 }
+                    try await Task.sleep(until: next.0, clock: .continuous)
                 }
-                try await Task.sleep(for: config.totalTimeout - config.firstTokenTimeout)
-                throw LLMError.timedOut("the answer took longer than \(config.totalTimeout)")
             }
             try await group.next()
             group.cancelAll()
@@ -105,11 +122,10 @@ public struct OpenAICompatibleClient: ChatModel {
     }
 
     private func once(_ request: ChatRequest, progress: Progress, yield: @Sendable (String) -> Void) async throws {
-        var http = HTTPClientRequest(url: configuration.baseURL.appendingPathComponent("chat/completions").absoluteString)
+        var http = try self.request("chat/completions")
         http.method = .POST
         http.headers.add(name: "Content-Type", value: "application/json")
         http.headers.add(name: "Accept", value: "text/event-stream")
-        if let key = configuration.apiKey { http.headers.add(name: "Authorization", value: "Bearer \(key)") }
         http.body = .bytes(ByteBuffer(bytes: try body(request)))
         let response: HTTPClientResponse
         do {
@@ -118,6 +134,13 @@ public struct OpenAICompatibleClient: ChatModel {
             throw CancellationError()
         } catch {
             throw LLMError.unavailable(String(describing: error))
+        }
+        if (300..<400).contains(Int(response.status.code)) {
+            let location = response.headers.first(name: "Location").map { " to \($0)" } ?? ""
+            throw LLMError.refused("""
+                the model server answered HTTP \(response.status.code), a redirect\(location): redirects are never \
+                followed for a model server, so the request was not sent anywhere else
+                """)
         }
         guard response.status == .ok else {
             let text = String(buffer: try await response.body.collect(upTo: 64 * 1024))
@@ -153,7 +176,7 @@ public struct OpenAICompatibleClient: ChatModel {
             if let message = chunk.error?.message { throw LLMError.badResponse(message) }
             for choice in chunk.choices ?? [] {
                 if let piece = choice.delta?.content, !piece.isEmpty {
-                    progress.markStarted()
+                    progress.markPiece()
                     yield(piece)
                 }
             }
@@ -188,22 +211,25 @@ public struct OpenAICompatibleClient: ChatModel {
         var error: ErrorBody?
     }
 
-    /// Whether any text has arrived (shared by the request and its watchdog).
+    /// When the last piece of text arrived, if any (shared by the request and its watchdog).
     private final class Progress: @unchecked Sendable {
         private let lock = NSLock()
-        private var value = false
-        var started: Bool { lock.withLock { value } }
-        func markStarted() { lock.withLock { value = true } }
+        private var last: ContinuousClock.Instant?
+        var started: Bool { lastPiece != nil }
+        var lastPiece: ContinuousClock.Instant? { lock.withLock { last } }
+        func markPiece() { lock.withLock { last = .now } }
     }
 }
 
 extension HTTPClient {
     /// The client for model servers: a refused connection fails at once (our own retries apply), connecting
-    /// takes at most two seconds. Lives as long as the process.
+    /// takes at most two seconds, and a redirect is never followed (the answer is returned, and refused). Lives
+    /// as long as the process.
     public static let modelServers: HTTPClient = {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.timeout.connect = .seconds(2)
+        configuration.redirectConfiguration = .disallow
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }()
 }

@@ -315,9 +315,9 @@ struct EvalDraftsCommand: AsyncParsableCommand {
         let prompt = """
             Rate the draft reply to the customer request from 1 to 5 on correctness, completeness, tone, actionability \
             and citation_quality. Answer with one JSON object only, e.g. {"correctness": 4, ...}.
-            Request: \(request)
-            Reference answer: \(reference.prefix(1200))
-            Draft: \(draft)
+            Request: \(DraftPrompt.neutralised(request))
+            Reference answer: \(DraftPrompt.neutralised(String(reference.prefix(1200))))
+            Draft: \(DraftPrompt.neutralised(draft))
             """
         guard let answer = try? await judge.complete(ChatRequest(messages: [ChatMessage(.user, prompt)], maxTokens: 120, temperature: 0)),
               let start = answer.firstIndex(of: "{"), let end = answer.lastIndex(of: "}"), start < end,

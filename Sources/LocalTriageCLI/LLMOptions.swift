@@ -16,6 +16,8 @@ struct LLMOptions: ParsableArguments {
     @Flag(help: "Allow an endpoint that is not on this machine or a named private host (ticket text leaves the machine).")
     var allowRemoteLlm = false
     @Option(help: "Seconds to wait for the model's first token before falling back.") var firstTokenTimeout = 20.0
+    @Option(help: "Seconds to wait for each next piece of the model's answer before falling back (a stall mid-answer).")
+    var interTokenTimeout = 10.0
     @Option(help: "Seconds the model may take for a whole draft.") var llmTimeout = 120.0
     @Option(help: "Threads for the embedded llama-server (at most the cores).")
     var llmThreads = ProcessInfo.processInfo.activeProcessorCount
@@ -42,12 +44,24 @@ struct LLMOptions: ParsableArguments {
 
     /// The chat model and, when this command started one, the supervised llama-server (its owner stops it).
     func launch(home: URL) async throws -> (model: (any ChatModel)?, server: LlamaServer?) {
+        let prepared = try await prepare(home: home)
+        if let server = prepared.server {
+            Report.note("starting llama-server (\(server.options.model.lastPathComponent), \(server.options.threads) threads)…")
+            try await server.start()
+        }
+        return prepared
+    }
+
+    /// The chat model and, for the embedded model, its llama-server not yet started (the caller starts it; the
+    /// client already knows its address).
+    func prepare(home: URL) async throws -> (model: (any ChatModel)?, server: LlamaServer?) {
         if modelRole == .none { return (nil, nil) }
         let env = ProcessInfo.processInfo.environment
         let egress = EgressPolicy(allowedPrivateHosts: Set(allowLlmHost.map { $0.lowercased() }), allowRemote: allowRemoteLlm)
         func configuration(_ url: URL, model: String, grammar: Bool) -> LLMConfiguration {
             LLMConfiguration(baseURL: url, model: model, apiKey: env["LOCALTRIAGE_LLM_API_KEY"],
                              firstTokenTimeout: .milliseconds(Int(firstTokenTimeout * 1000)),
+                             interTokenTimeout: .milliseconds(Int(interTokenTimeout * 1000)),
                              totalTimeout: .milliseconds(Int(llmTimeout * 1000)), sendsGrammar: grammar, egress: egress)
         }
         if let endpoint = llmEndpoint ?? env["LOCALTRIAGE_LLM_ENDPOINT"] {
@@ -60,8 +74,7 @@ struct LLMOptions: ParsableArguments {
         options.logFile = home.appendingPathComponent("logs/llama-server.log")
         options.pidDirectory = home.appendingPathComponent("logs")
         let server = LlamaServer(options: options)
-        Report.note("starting llama-server (\(options.model.lastPathComponent), \(options.threads) threads)…")
-        let url = try await server.start()
+        let url = try await server.endpoint()
         return (try OpenAICompatibleClient(configuration(url, model: server.modelName, grammar: true)), server)
     }
 

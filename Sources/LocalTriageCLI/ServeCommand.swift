@@ -34,21 +34,23 @@ struct ServeCommand: AsyncParsableCommand {
             let done = try await EmbeddingIndexer(store: store, embedder: encoder).indexMissing(kind)
             if done > 0 { Report.note("embedded \(done) \(kind.rawValue)s") }
         }
-        let (chat, server) = try await llm.launch(home: home)
+        // The model comes up in the background (ModelStartup): a slow or stalled model server never holds up the API.
+        let (chat, server) = try await llm.prepare(home: home)
         let modelReady: @Sendable () async -> Bool = {
             if let server { return await server.isReady() }
             return await (chat as? OpenAICompatibleClient)?.isReachable() ?? false
         }
         var draftOptions = DraftOptions()
         draftOptions.modelRole = llm.modelRole
-        let services = try await ServerServices.build(store: store, embedder: encoder, model: chat, home: home,
+        var services = try await ServerServices.build(store: store, embedder: encoder, model: chat, home: home,
                                                       draftOptions: draftOptions, modelReady: modelReady)
-        await services.drafting.warmUp()
+        let drafting = services.drafting
+        let startup = ModelStartup(server: server, warmUp: { await drafting.warmUp() })
+        services.modelStartup = startup
         var logger = Logger(label: "localtriage")
         logger.logLevel = .info
         let app = buildApplication(services, configuration: ServerConfiguration(host: host, port: port),
-                                   lifecycle: [IndexRefresher(services: services, logger: logger)]
-                                       + (server.map { [ManagedModelServer(server: $0)] } ?? []), logger: logger)
+                                   lifecycle: [IndexRefresher(services: services, logger: logger), startup], logger: logger)
         Report.note("LocalTriage API on http://\(host):\(port)  (docs: /docs, health: /healthz)")
         try await app.runService()
     }

@@ -23,9 +23,16 @@ struct OpsRoutes {
         routes.on(.get, "/readyz") { _, _ in
             var storeState = "ok"
             do { try await services.storeReady() } catch { storeState = "unreachable: \(error)" }
-            // No model configured is a choice (extractive drafts), not an outage.
-            let modelState = services.drafting.model == nil ? "disabled" : await services.modelReady() ? "ok" : "unreachable"
-            let readiness = Readiness(ready: storeState == "ok" && modelState != "unreachable", store: storeState, model: modelState)
+            // No model configured is a choice (extractive drafts), not an outage; a model still starting is not ready.
+            let modelState: String
+            switch (services.drafting.model == nil, services.modelStartup?.state) {
+            case (true, _): modelState = "disabled"
+            case (false, .starting(let what)): modelState = "starting: \(what)"
+            case (false, .failed(let why)): modelState = "unavailable: \(why)"
+            case (false, _): modelState = await services.modelReady() ? "ok" : "unreachable"
+            }
+            let modelOK = modelState == "ok" || modelState == "disabled"
+            let readiness = Readiness(ready: storeState == "ok" && modelOK, store: storeState, model: modelState)
             return EditedResponse(status: readiness.ready ? .ok : .serviceUnavailable, response: readiness)
         }
         routes.on(.get, "/metrics") { _, _ in

@@ -29,6 +29,8 @@ public struct ServerServices: Sendable {
     public var routers: RouterProvider
     /// Whether the model server answers (the supervised llama-server's health, or the endpoint's).
     public var modelReady: @Sendable () async -> Bool
+    /// Bringing the model up in the background (`serve`), when it is under way; `/readyz` reports it.
+    public var modelStartup: ModelStartup?
     /// Throws when the store does not answer a query.
     public var storeReady: @Sendable () async throws -> Void
     public var metrics: ServerMetrics

@@ -180,6 +180,28 @@ struct DraftingPipelineTests {
         try await hung.close()
     }
 
+    /// A model server that stalls before its first piece or between two pieces (issue 15, item 16).
+    @Test(arguments: [0, 2])
+    func aModelThatStallsLeavesTheComposedDraftPromptly(piecesBeforeTheStall: Int) async throws {
+        let (store, base) = try await Self.demoStore()
+        let stalling = try await ScriptedHTTPServer { _ in
+            [.send(ScriptedHTTPServer.eventStreamHead)]
+                + Array(repeating: .send(ScriptedHTTPServer.chunk("To fix syncing ")), count: piecesBeforeTheStall) + [.stall]
+        }
+        let model = try OpenAICompatibleClient(LLMConfiguration(
+            baseURL: URL(string: "http://127.0.0.1:\(stalling.port)/v1")!, model: "stalling",
+            firstTokenTimeout: .milliseconds(800), interTokenTimeout: .milliseconds(500), totalTimeout: .seconds(600)))
+        let pipeline = Self.withModel(base, model, store: store)
+        let started = ContinuousClock.now
+        let draft = try await pipeline.draft(DraftRequest(body: "The desktop app stopped syncing my tasks"))
+        #expect(ContinuousClock.now - started < .seconds(8), "the deadline cut the wait, not the ten-minute total")
+        #expect(draft.kind == .composed)
+        #expect(draft.fallbackReason == (piecesBeforeTheStall == 0 ? "timed out: no first token within 0.8 seconds"
+            : "timed out: no next piece of the answer within 0.5 seconds"))
+        #expect(draft.verification.isGrounded)
+        try await stalling.close()
+    }
+
     @Test func minedAnswersLeaveOutWhatWasDoneForThatCustomerAndAnswerMatchingTickets() async throws {
         let (store, pipeline) = try await Self.demoStore()
         let encoder = try #require(encoder)
