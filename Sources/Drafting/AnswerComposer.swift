@@ -8,7 +8,10 @@ import Foundation
 public struct AnswerComposer: Sendable {
     public let embedder: any TextEmbedder
     /// Sentences and list items taken from the answering section at most (a numbered list is kept whole up to 12).
-    public var maxSectionUnits = 6
+    /// Chosen on a validation split of Bitext's training rows (n = 300): 12 gave ROUGE-L .351 / cosine .819, 6 gave
+    /// .317 / .809 (the top passage pasted whole: .348 / .811); the section holding the sentence closest to the ticket
+    /// beat the top-ranked passage's section (.333 / .817 at 12).
+    public var maxSectionUnits = 12
     /// Sentences added from other sections or sources at most.
     public var maxAdded = 1
     /// An added sentence must be at least this similar to the ticket, relative to the answering section's best.
