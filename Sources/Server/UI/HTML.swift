@@ -12,7 +12,7 @@ enum HTML {
     /// One path segment of a link (a ticket id), percent-encoded so a space, '/', '?', '#' or é stays in the
     /// segment, and escaped for an attribute.
     static func segment(_ text: String) -> String {
-        var allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:")
+        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:")
         return escape(text.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")
     }
 
