@@ -24,9 +24,11 @@ public final class CachingEmbedder: TextEmbedder, @unchecked Sendable {
         var missing: [String] = []
         for (text, vector) in zip(texts, found) where vector == nil && !missing.contains(text) { missing.append(text) }
         guard !missing.isEmpty else { return found.map { $0! } }
-        let fresh = Dictionary(zip(missing, try base.embed(missing)), uniquingKeysWith: { first, _ in first })
+        let encoded = try base.embed(missing)
+        let fresh = Dictionary(zip(missing, encoded), uniquingKeysWith: { first, _ in first })
         lock.withLock {
-            for (text, vector) in fresh where vectors.updateValue(vector, forKey: text) == nil { order.append(text) }
+            // In the order asked for, so "oldest" means the same on every run.
+            for (text, vector) in zip(missing, encoded) where vectors.updateValue(vector, forKey: text) == nil { order.append(text) }
             while vectors.count > capacity, oldest < order.count {
                 vectors[order[oldest]] = nil
                 oldest += 1

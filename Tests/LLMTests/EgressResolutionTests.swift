@@ -127,7 +127,8 @@ import Testing
             for try await _ in client.stream(ChatRequest(messages: [ChatMessage(.user, "hi")])) { received += 1 }
         }
         #expect(received == pieces)
-        #expect(ContinuousClock.now - started < .seconds(3), "cut by the deadline, not the ten-minute total")
+        // Far below the ten-minute total, with room for a machine busy with other tests.
+        #expect(ContinuousClock.now - started < .seconds(60), "cut by the deadline, not the ten-minute total")
         try await server.close()
     }
 

@@ -28,11 +28,11 @@ struct ModelStartupTests {
         try await buildApplication(services, configuration: ServerConfiguration(port: 0), lifecycle: [startup]).test(.live) { client in
             #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
             let ready = try await client.execute(uri: "/readyz", method: .get, headers: agent)
-            #expect(ContinuousClock.now - began < .seconds(5), "both answered at once, long before the model's deadline")
+            #expect(ContinuousClock.now - began < .seconds(30), "both answered long before the model's 60 s deadline, even on a busy machine")
             #expect(ready.status == .serviceUnavailable)
             #expect(String(buffer: ready.body).contains(#""model":"starting: "#), "\(String(buffer: ready.body))")
         }
-        #expect(ContinuousClock.now - began < .seconds(10), "shutting down cancels the warm-up")
+        #expect(ContinuousClock.now - began < .seconds(45), "shutting down cancels the warm-up before its 60 s deadline")
         try await stalled.close()
     }
 
