@@ -292,7 +292,10 @@ def check_draft_flow(run):
     check(not errors, f"the draft stream reported an error: {errors}")
     check(set(kinds) <= {"status", "draft"}, f"only status events and the verified draft may be sent, got {kinds}")
     check(len(drafts) == 1 and kinds[-1] == "draft", f"the stream should end with exactly one draft event, got {kinds}")
-    check(stages and stages[0] == "matching_answers", f"the first status should be matching_answers, got {stages}")
+    order = ["matching_answers", "retrieving", "composing", "model_writing", "verifying"]  # matching only with approved answers
+    check(stages and stages[-1] == "verifying" and all(s in order for s in stages)
+          and [order.index(s) for s in stages] == sorted(order.index(s) for s in stages),
+          f"the status events should follow the pipeline's order and end with verifying, got {stages}")
     draft = drafts[0]
     observed = page.evaluate("() => window.__lt")
     check(observed["statusAtFinal"], f"#status said nothing before the draft rendered: {observed}")
