@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.60.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
     ],
@@ -55,6 +56,8 @@ let package = Package(
         .target(name: "Server", dependencies: [
             "Domain", "Store", "Search", "Routing", "Drafting", "LLM", "Lifecycle", "Monitoring",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], resources: [.copy("openapi.json")],
@@ -82,6 +85,7 @@ let package = Package(
         .testTarget(name: "ServerTests", dependencies: [
             "Server", "Store", "Search", "Ingest", "Embeddings", "Drafting", "LLM", "Routing", "Lifecycle", "Monitoring", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "MonitoringTests", dependencies: ["Monitoring", "Domain", "TestSupport"]),
         .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle", "Routing", "Store", "Embeddings", "TestSupport"]),

@@ -24,6 +24,12 @@ public enum TicketStatus: String, Codable, Sendable, CaseIterable {
 
 /// A support ticket as stored: the customer's words plus routing labels and, once answered, the resolution.
 public struct Ticket: Codable, Sendable, Equatable {
+    /// Whether a ticket date is later than any real one can be: more than a day (clocks and time zones) after
+    /// `now`. Such a ticket would sit at the top of the newest-first inbox for years.
+    public static func isInTheFuture(_ date: Date, now: Date = Date()) -> Bool {
+        date > now.addingTimeInterval(86_400)
+    }
+
     /// The id in the system the ticket came from (or derived from its content when the source has none).
     public var externalID: String
     public var subject: String?

@@ -91,7 +91,7 @@ public struct TicketValidator: Sendable {
             guard let date = dates.parse(raw) else {
                 return fail("unparseable date '\(raw)' in \(field.rawValue) (column '\(column(field))')")
             }
-            if date > Date().addingTimeInterval(86_400) {
+            if Ticket.isInTheFuture(date) {
                 return fail("\(field.rawValue) '\(raw)' is in the future")
             }
             if field == .createdAt { createdAt = date } else { resolvedAt = date }

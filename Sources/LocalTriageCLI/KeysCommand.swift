@@ -6,17 +6,17 @@ import Store
 /// `localtriage keys create|list|revoke`: API keys with roles; only their hashes are stored; every change is audited.
 struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "keys", abstract: "Manage API keys (roles: agent, lead, admin).",
+        commandName: "keys", abstract: "Manage API keys (roles: metrics, agent, lead, admin).",
         subcommands: [Create.self, List.self, Revoke.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a key; it is printed once and stored only hashed.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Who or what the key is for.") var name: String
-        @Option(help: "agent, lead or admin.") var role: String = "agent"
+        @Option(help: "metrics (reads /metrics only: for a scraper), agent, lead or admin.") var role: String = "agent"
 
         func run() async throws {
-            guard let role = Role(rawValue: role) else { throw ValidationError("--role must be agent, lead or admin") }
+            guard let role = Role(rawValue: role) else { throw ValidationError("--role must be metrics, agent, lead or admin") }
             let store = try SQLiteStore(home: try global.homeDirectory())
             let (key, secret) = try await APIKeys.create(name: name, role: role, in: store, actor: "cli:\(NSUserName())")
             struct Output: Encodable { var id: String; var name: String; var role: Role; var key: String }

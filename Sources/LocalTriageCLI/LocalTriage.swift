@@ -23,6 +23,7 @@ struct LocalTriage: AsyncParsableCommand {
             ModelsCommand.self,
             StatsCommand.self,
             QuarantineCommand.self,
+            AuditCommand.self,
             BenchCommand.self,
         ]
     )

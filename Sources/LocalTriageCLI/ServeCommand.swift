@@ -15,7 +15,7 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Run the HTTP API (docs at /docs) with the embedded store, encoder and a supervised llama-server.",
         discussion: """
             Listens on 127.0.0.1 by default. Every route except /healthz needs an API key: create one with \
-            `localtriage keys create --name NAME --role agent|lead|admin`. Missing embeddings are computed before \
+            `localtriage keys create --name NAME --role metrics|agent|lead|admin`. Missing embeddings are computed before \
             the server listens. SIGINT/SIGTERM stop it gracefully, and the llama-server with it.
             """
     )

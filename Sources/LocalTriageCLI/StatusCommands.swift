@@ -58,3 +58,24 @@ struct QuarantineCommand: AsyncParsableCommand {
         }))
     }
 }
+
+/// `localtriage audit`: the append-only audit log, newest first.
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit", abstract: "List the audit log, newest first: who did what to which target.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Most events to list.") var limit = 50
+
+    struct Output: Encodable { var events: [AuditEvent] }
+
+    func run() async throws {
+        let store = try SQLiteStore(home: try global.homeDirectory())
+        let events = try await store.auditLog(limit: limit)
+        if global.json { return try Report.json(Output(events: events)) }
+        if events.isEmpty { return print("The audit log is empty.") }
+        print(Report.table([["at", "actor", "action", "target", "details"]] + events.map {
+            [$0.at.ISO8601Format(), $0.actor, $0.action, $0.target, $0.details]
+        }))
+    }
+}

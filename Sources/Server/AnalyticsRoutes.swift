@@ -5,14 +5,22 @@ import Store
 extension WorkflowAnalytics: ResponseEncodable {}
 extension MonitorReport: ResponseEncodable {}
 
-/// Analytics for leads: volumes, routing quality from corrections, draft acceptance and edits; and the latest
-/// monitor run (drift checks, emerging themes).
+/// A page of the audit log, newest first.
+struct AuditPage: ResponseEncodable {
+    var events: [AuditEvent]
+}
+
+/// Analytics for leads: volumes, routing quality from corrections, draft acceptance and edits; the latest
+/// monitor run (drift checks, emerging themes); and the audit log.
 struct AnalyticsRoutes {
     let services: ServerServices
 
     func add(to routes: RouteRegistrar) {
         routes.on(.get, "/analytics") { request, _ in
             try await services.store.analytics(days: try Validate.int(request, "days", default: 30, in: 1...366))
+        }
+        routes.on(.get, "/audit") { request, _ in
+            AuditPage(events: try await services.store.auditLog(limit: try Validate.int(request, "limit", default: 100, in: 1...1_000)))
         }
         routes.on(.get, "/monitor") { _, _ in
             guard let report = MonitorReport.latest(home: services.routers.home) else {

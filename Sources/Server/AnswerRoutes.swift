@@ -113,14 +113,3 @@ struct AnswerRoutes {
         do { return try await call() } catch let error as StoreError { throw HTTPError(error.status, message: error.description) }
     }
 }
-
-extension StoreError {
-    /// The HTTP status of a store refusal.
-    var status: HTTPResponse.Status {
-        switch code {
-        case .notFound: .notFound
-        case .conflict: .conflict
-        case .invalid: .unprocessableContent
-        }
-    }
-}

@@ -4,14 +4,16 @@ import Hummingbird
 import Monitoring
 import Store
 
+/// `/readyz`'s answer: whether the server can serve, and, for a caller with a key, the state of each part.
 struct Readiness: ResponseEncodable {
     var ready: Bool
-    var store: String
-    var model: String
+    var store: String?
+    var model: String?
 }
 
-/// /healthz (the process answers: no key), /readyz (store and model server really answer), /metrics
-/// (Prometheus, with the latest monitor run's drift values), and the OpenAPI document with its docs page.
+/// /healthz (the process answers: no key), /readyz (store and model server really answer: anyone may ask, a key
+/// also sees why), /metrics (Prometheus, with the latest monitor run's drift values: any key, the metrics role is
+/// made for scrapers), and the OpenAPI document with its docs page.
 struct OpsRoutes {
     let services: ServerServices
 
@@ -19,10 +21,12 @@ struct OpsRoutes {
         routes.on(.get, "/healthz") { _, _ in ["status": "ok"] }
     }
 
-    func add(to routes: RouteRegistrar) {
-        routes.on(.get, "/readyz") { _, _ in
+    /// Routes that answer anyone, and say more to a caller with a key.
+    func addProbes(to routes: RouteRegistrar) {
+        routes.on(.get, "/readyz") { _, context in
             var storeState = "ok"
             do { try await services.storeReady() } catch { storeState = "unreachable: \(error)" }
+            if storeState == "ok", let problem = services.storage.problem(directory: services.routers.home) { storeState = problem }
             // No model configured is a choice (extractive drafts), not an outage; a model still starting is not ready.
             let modelState: String
             switch (services.drafting.model == nil, services.modelStartup?.state) {
@@ -32,9 +36,13 @@ struct OpsRoutes {
             case (false, _): modelState = await services.modelReady() ? "ok" : "unreachable"
             }
             let modelOK = modelState == "ok" || modelState == "disabled"
-            let readiness = Readiness(ready: storeState == "ok" && modelOK, store: storeState, model: modelState)
-            return EditedResponse(status: readiness.ready ? .ok : .serviceUnavailable, response: readiness)
+            let ready = storeState == "ok" && modelOK
+            let readiness = context.identity == nil ? Readiness(ready: ready) : Readiness(ready: ready, store: storeState, model: modelState)
+            return EditedResponse(status: ready ? .ok : .serviceUnavailable, response: readiness)
         }
+    }
+
+    func add(to routes: RouteRegistrar) {
         routes.on(.get, "/metrics") { _, _ in
             // The latest `localtriage monitor` run's drift and theme values follow the server's own metrics.
             let text = services.metrics.render() + (MonitorReport.latestMetrics(home: services.routers.home) ?? "")

@@ -33,6 +33,8 @@ public struct ServerServices: Sendable {
     public var modelStartup: ModelStartup?
     /// Throws when the store does not answer a query.
     public var storeReady: @Sendable () async throws -> Void
+    /// Failed writes as requests found them, and the free space where the store lives (`/readyz`).
+    public let storage = StorageHealth()
     public var metrics: ServerMetrics
 
     public init(store: any ServerStore, embedder: any TextEmbedder, knowledgeBase: LiveKnowledgeBase,

@@ -31,7 +31,10 @@ struct NewTicket: Decodable {
     }
 
     private func validated(id: String) throws -> Ticket {
-        Ticket(
+        if let createdAt, Ticket.isInTheFuture(createdAt) {
+            throw HTTPError(.badRequest, message: "createdAt is in the future (\(createdAt.ISO8601Format()))")
+        }
+        return Ticket(
             externalID: id, subject: try Validate.text(subject, "subject", max: 500, required: false),
             body: try Validate.text(body, "body", max: 20_000)!,
             customer: try Validate.text(customer, "customer", max: 200, required: false),

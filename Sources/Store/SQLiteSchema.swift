@@ -420,6 +420,31 @@ enum SQLiteSchema {
                 ALTER TABLE quarantine_v10 RENAME TO quarantine;
                 """)
         }
+        migrator.registerMigration("v11-ui-sessions-metrics-role") { db in
+            // Web UI sessions are random ids kept server-side (the cookie no longer holds the key), and keys may
+            // have the metrics role (a scraper reads /metrics, nothing else).
+            try db.execute(sql: """
+                CREATE TABLE api_keys_v11 (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    role TEXT NOT NULL CHECK (role IN ('metrics', 'agent', 'lead', 'admin')),
+                    secret_hash TEXT NOT NULL UNIQUE,
+                    created_at DATETIME NOT NULL,
+                    revoked_at DATETIME
+                );
+                INSERT INTO api_keys_v11 SELECT id, name, role, secret_hash, created_at, revoked_at FROM api_keys;
+                DROP TABLE api_keys;
+                ALTER TABLE api_keys_v11 RENAME TO api_keys;
+                CREATE TABLE ui_sessions (
+                    id_hash TEXT PRIMARY KEY,
+                    key_id TEXT NOT NULL REFERENCES api_keys(id),
+                    csrf_token TEXT NOT NULL,
+                    created_at DATETIME NOT NULL,
+                    expires_at DATETIME NOT NULL
+                );
+                CREATE INDEX ui_sessions_expiry ON ui_sessions(expires_at);
+                """)
+        }
         return migrator
     }
 }

@@ -36,6 +36,41 @@ extension SQLiteStore: WorkflowStore {
         }
     }
 
+    public func createSession(_ session: UISession, idHash: String) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM ui_sessions WHERE expires_at <= ?", arguments: [session.createdAt])
+            try db.execute(sql: """
+                INSERT INTO ui_sessions (id_hash, key_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)
+                """, arguments: [idHash, session.keyID, session.csrfToken, session.createdAt, session.expiresAt])
+            try Self.insertAudit(AuditEvent(actor: "key:\(session.keyID)", action: "session.start",
+                                            target: String(idHash.prefix(12))), db: db)
+        }
+    }
+
+    public func session(idHash: String, now: Date) async throws -> (session: UISession, key: APIKey)? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT s.csrf_token, s.created_at AS session_created_at, s.expires_at, k.*
+                FROM ui_sessions s JOIN api_keys k ON k.id = s.key_id
+                WHERE s.id_hash = ? AND s.expires_at > ? AND k.revoked_at IS NULL
+                """, arguments: [idHash, now]).map { row in
+                (UISession(keyID: row["id"], csrfToken: row["csrf_token"], createdAt: row["session_created_at"],
+                           expiresAt: row["expires_at"]), Self.key(row))
+            }
+        }
+    }
+
+    public func endSession(idHash: String) async throws -> Bool {
+        try await pool.write { db in
+            guard let keyID = try String.fetchOne(db, sql: "SELECT key_id FROM ui_sessions WHERE id_hash = ?", arguments: [idHash]) else {
+                return false
+            }
+            try db.execute(sql: "DELETE FROM ui_sessions WHERE id_hash = ?", arguments: [idHash])
+            try Self.insertAudit(AuditEvent(actor: "key:\(keyID)", action: "session.end", target: String(idHash.prefix(12))), db: db)
+            return true
+        }
+    }
+
     public func upsertTicket(_ ticket: Ticket, actor: String) async throws {
         try await pool.write { db in
             let outcome = try Self.upsert(ticket, db: db, now: Date())
@@ -170,6 +205,8 @@ extension SQLiteStore: WorkflowStore {
                 FROM route_corrections WHERE predicted_category IS NOT NULL
                 """)!
             let drafts = try Row.fetchOne(db, sql: "SELECT COUNT(*), COALESCE(SUM(kind = 'extractive'), 0) FROM drafts")!
+            // One verdict per draft counts, its latest: an agent who accepts, then edits, has edited once.
+            let latestVerdicts = "SELECT * FROM draft_feedback f WHERE f.id = (SELECT MAX(id) FROM draft_feedback WHERE draft_id = f.draft_id)"
             let paths = try Row.fetchAll(db, sql: """
                 SELECT d.kind, COUNT(*) AS drafts, COALESCE(SUM(f.verdict = 'accepted'), 0) AS accepted,
                        COALESCE(SUM(f.verdict = 'edited'), 0) AS edited, COALESCE(SUM(f.verdict = 'rejected'), 0) AS rejected,
@@ -189,8 +226,8 @@ extension SQLiteStore: WorkflowStore {
                     GROUP BY priority ORDER BY priority
                     """),
                 correctedRoutes: routed[0], routesConfirmed: routed[1],
-                draftVerdicts: try counts("SELECT verdict, COUNT(*) FROM draft_feedback GROUP BY verdict ORDER BY verdict"),
-                meanEditDistance: try Double.fetchOne(db, sql: "SELECT AVG(edit_distance) FROM draft_feedback WHERE verdict = 'edited'"),
+                draftVerdicts: try counts("SELECT verdict, COUNT(*) FROM (\(latestVerdicts)) GROUP BY verdict ORDER BY verdict"),
+                meanEditDistance: try Double.fetchOne(db, sql: "SELECT AVG(edit_distance) FROM (\(latestVerdicts)) WHERE verdict = 'edited'"),
                 drafts: drafts[0], extractiveDrafts: drafts[1], draftPaths: paths)
         }
     }

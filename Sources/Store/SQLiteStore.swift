@@ -6,12 +6,14 @@ import GRDB
 public final class SQLiteStore: TriageStore {
     let pool: DatabasePool
 
-    /// Opens (creating if needed) the database at `path` and applies pending migrations.
-    public init(path: String) throws {
+    /// Opens (creating if needed) the database at `path` and applies pending migrations. `maxPageCount` caps the
+    /// file's size in pages (SQLite's `max_page_count`: a quota, or a full disk on demand in tests).
+    public init(path: String, maxPageCount: Int? = nil) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            if let maxPageCount { try db.execute(sql: "PRAGMA max_page_count = \(maxPageCount)") }
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         try SQLiteSchema.migrator.migrate(pool)
@@ -536,6 +538,10 @@ public struct StoreError: Error, CustomStringConvertible {
         case conflict
         /// The request itself is not acceptable.
         case invalid
+        /// The store cannot take the write: its disk (or quota) is full.
+        case full
+        /// The store cannot be read or written: an I/O error, a read-only or missing file.
+        case unavailable
     }
 
     public let description: String
@@ -543,6 +549,23 @@ public struct StoreError: Error, CustomStringConvertible {
     public init(_ description: String, code: Code = .conflict) {
         self.description = description
         self.code = code
+    }
+}
+
+extension StoreError {
+    /// The store's own failure — a full disk, an I/O error, a read-only file — as a `StoreError` (`.full`,
+    /// `.unavailable`) that says so; nil for any other error.
+    public static func storageFailure(_ error: any Error) -> StoreError? {
+        if let error = error as? StoreError { return [.full, .unavailable].contains(error.code) ? error : nil }
+        guard let error = error as? DatabaseError else { return nil }
+        switch error.resultCode {
+        case .SQLITE_FULL:
+            return StoreError("the store's disk is full: nothing was saved (free space where the store lives)", code: .full)
+        case .SQLITE_IOERR, .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_CORRUPT, .SQLITE_NOTADB:
+            return StoreError("the store cannot be read or written (\(error.resultCode)): nothing was saved", code: .unavailable)
+        default:
+            return nil
+        }
     }
 }
 

@@ -3,6 +3,8 @@ import Foundation
 
 /// What an API key may do. Each role includes the ones before it.
 public enum Role: String, Codable, Sendable, CaseIterable, Comparable {
+    /// Reads `/metrics` and the detail of `/readyz` only: for a Prometheus scraper or a probe, never tickets.
+    case metrics
     /// Reads tickets, triages, searches, drafts, gives feedback and corrects routes.
     case agent
     /// Also reads analytics and the audit log.
@@ -171,6 +173,24 @@ public struct WorkflowAnalytics: Codable, Sendable, Equatable {
     }
 }
 
+/// A signed-in web UI session: the browser holds only a random id (its SHA-256 is stored), never the API key.
+public struct UISession: Codable, Sendable, Equatable {
+    /// The key the person signed in with; revoking it ends the session.
+    public var keyID: String
+    /// Sent back with every change the session makes (a form field or the `X-CSRF-Token` header): a page of
+    /// another site cannot read it, so it cannot forge the change.
+    public var csrfToken: String
+    public var createdAt: Date
+    public var expiresAt: Date
+
+    public init(keyID: String, csrfToken: String, createdAt: Date, expiresAt: Date) {
+        self.keyID = keyID
+        self.csrfToken = csrfToken
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+    }
+}
+
 /// What the API server stores beyond ingest and search: API keys, agents' feedback and corrections, ticket
 /// lists and the analytics read from them. `SQLiteStore` implements it; a PostgreSQL store will too.
 public protocol WorkflowStore: Sendable {
@@ -185,6 +205,13 @@ public protocol WorkflowStore: Sendable {
     /// Revokes a key; true when it existed and was live. Audited.
     func revokeAPIKey(id: String, actor: String) async throws -> Bool
 
+    /// Stores a new web UI session under the hash of its id (expired sessions are dropped) and audits the sign-in.
+    func createSession(_ session: UISession, idHash: String) async throws
+    /// The session with this id hash and its key, when the session has not expired by `now` and the key is live.
+    func session(idHash: String, now: Date) async throws -> (session: UISession, key: APIKey)?
+    /// Ends a session (sign-out); true when it existed. Audited.
+    func endSession(idHash: String) async throws -> Bool
+
     /// Creates or replaces one ticket (the API's create), audited as the actor.
     func upsertTicket(_ ticket: Ticket, actor: String) async throws
     func tickets(_ query: TicketQuery) async throws -> [TicketSummary]
@@ -192,7 +219,7 @@ public protocol WorkflowStore: Sendable {
 
     /// Records feedback on a draft and audits it.
     func saveFeedback(_ feedback: DraftFeedback) async throws
-    /// The latest verdict on a draft.
+    /// The latest verdict on a draft: the one that counts (analytics and answer usage count one verdict per draft).
     func latestFeedback(draftID: String) async throws -> DraftFeedback?
     /// Applies a route correction to the ticket, records it and audits it.
     func saveCorrection(_ correction: RouteCorrection) async throws

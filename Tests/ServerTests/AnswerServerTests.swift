@@ -117,7 +117,7 @@ struct AnswerServerTests {
             let bad = try await client.execute(uri: "/v1/tickets?sort=alphabetical", method: .get, headers: agent)
             #expect(bad.status == .badRequest)
         }
-        let session: HTTPFields = [.cookie: "lt_key=\(try await APIKeys.create(name: "ui", role: .agent, in: store, actor: "t").secret)"]
+        let session: HTTPFields = [.authorization: "Bearer \(try await APIKeys.create(name: "ui", role: .agent, in: store, actor: "t").secret)"]
         try await ServerTests.app(services).test(.router) { client in
             let html = String(buffer: try await client.execute(uri: "/ui/inbox?language=de&sort=sla", method: .get, headers: session).body)
             #expect(html.contains(#"id="inbox-filters""#) && html.contains("Nearest first-response deadline first"))

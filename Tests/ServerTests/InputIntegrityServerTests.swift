@@ -84,7 +84,7 @@ struct InputIntegrityServerTests {
                 let ticket = try json(response.body)["ticket"] as? [String: Any]
                 #expect(ticket?["externalID"] as? String == id)
             }
-            let session: HTTPFields = [.cookie: "lt_key=\(agent.secret)"]
+            let session: HTTPFields = [.authorization: "Bearer \(agent.secret)"]
             let inbox = String(buffer: try await client.execute(uri: "/ui/inbox", method: .get, headers: session).body)
             for id in ids {
                 let href = "/ui/tickets/\(HTML.segment(id))"

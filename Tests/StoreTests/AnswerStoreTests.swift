@@ -93,7 +93,11 @@ import Testing
         let usage = try #require(try await store.answer(id: reset.id)).usage
         #expect(usage == AnswerUsage(drafts: 3, accepted: 1, edited: 1, rejected: 1, meanEditDistance: 0.25))
         #expect(usage.acceptanceRate == 1.0 / 3)
-        let paths = try await store.analytics(days: 30).draftPaths
-        #expect(paths == [.init(path: "answer", usage: usage)])
+        let analytics = try await store.analytics(days: 30)
+        #expect(analytics.draftPaths == [.init(path: "answer", usage: usage)])
+        // The verdict totals count one verdict per draft too (the first looks do not add three rejections).
+        #expect(analytics.draftVerdicts.map(\.count).reduce(0, +) == 3)
+        #expect(Set(analytics.draftVerdicts.map(\.key)) == ["accepted", "edited", "rejected"] && analytics.draftVerdicts.allSatisfy { $0.count == 1 })
+        #expect(analytics.meanEditDistance == 0.25)
     }
 }

@@ -177,15 +177,19 @@ def check_sign_in(run):
     error = page.locator("p.error")
     check(error.count() == 1 and "unknown or revoked" in error.inner_text(),
           f"an unknown key should show 'That key is unknown or revoked.', page says: {page.inner_text('main')!r}")
-    check(all(c["name"] != "lt_key" for c in page.context.cookies()),
-          "an unknown key must not set the lt_key cookie")
+    check(all(c["name"] != "lt_session" for c in page.context.cookies()),
+          "an unknown key must not set the lt_session cookie")
     names = [shot(page, "01-sign-in-unknown-key")]
 
     sign_in(page, AGENT_KEY)
-    cookie = next((c for c in page.context.cookies() if c["name"] == "lt_key"), None)
+    cookie = next((c for c in page.context.cookies() if c["name"] == "lt_session"), None)
     check(cookie is not None and cookie["httpOnly"] and cookie["sameSite"] == "Strict",
-          f"signing in should set an HttpOnly, SameSite=Strict lt_key cookie, got {cookie}")
-    check(page.evaluate("() => document.cookie") == "", "the key cookie must not be readable from script")
+          f"signing in should set an HttpOnly, SameSite=Strict lt_session cookie, got {cookie}")
+    check(cookie is not None and AGENT_KEY not in cookie["value"], "the session cookie must not hold the API key")
+    check(page.evaluate("() => document.cookie") == "", "the session cookie must not be readable from script")
+    # The session cookie alone does not reach the API: without the page's CSRF token a call is refused.
+    forged = page.request.post(f"{BASE}/v1/tickets", data='{"body": "forged"}', headers={"Content-Type": "application/json"})
+    check(forged.status == 403, f"an API call with the session cookie but no CSRF token should get 403, got {forged.status}")
     check(page.locator("nav button", has_text="Sign out").count() == 1, "a signed-in page should offer Sign out")
     names.append(shot(page, "02-signed-in-inbox", full_page=False))
     return f"unknown key → 401 with the error; agent key → /ui/inbox with an HttpOnly cookie ({', '.join(names)})"
@@ -380,7 +384,7 @@ def check_analytics(run):
     with page.expect_navigation():
         page.click("nav button:has-text('Sign out')")
     check(urlparse(page.url).path == "/ui/login", f"signing out should land on /ui/login, landed on {page.url}")
-    check(all(c["name"] != "lt_key" for c in page.context.cookies()), "signing out should clear the lt_key cookie")
+    check(all(c["name"] != "lt_session" for c in page.context.cookies()), "signing out should clear the lt_session cookie")
     page.goto(f"{BASE}/ui/inbox")
     check(urlparse(page.url).path == "/ui/login", f"after signing out /ui/inbox should send to sign-in, at {page.url}")
 

@@ -16,21 +16,21 @@ struct AnswersPage {
             let sort = request.uri.queryParameters.get("sort") ?? "usage"
             return HTML.page("Answers", try await list(lead: role >= .lead, status: status, sort: sort,
                                                        message: request.uri.queryParameters.get("message")),
-                             viewer: context.identity?.role)
+                             viewer: context.viewer)
         }
         group.get("/ui/answers/{id}") { request, context in
             let id = try context.parameters.decoded("id")
             guard let answer = try await services.store.answer(id: id) else {
-                return HTML.page("Not found", "<p>No answer \(HTML.escape(id)).</p>", status: .notFound, viewer: context.identity?.role)
+                return HTML.page("Not found", "<p>No answer \(HTML.escape(id)).</p>", status: .notFound, viewer: context.viewer)
             }
             return HTML.page(answer.title, detail(answer, lead: (context.identity?.role ?? .agent) >= .lead,
                                                   message: request.uri.queryParameters.get("message")),
-                             viewer: context.identity?.role)
+                             viewer: context.viewer)
         }
         group.post("/ui/answers/{id}/{action}") { request, context in
             struct Form: Decodable { var title: String?; var body: String?; var version: Int?; var reason: String? }
             guard (context.identity?.role ?? .agent) >= .lead else {
-                return HTML.page("Answers", "<p>Reviewing answers needs the lead role.</p>", status: .forbidden, viewer: context.identity?.role)
+                return HTML.page("Answers", "<p>Reviewing answers needs the lead role.</p>", status: .forbidden, viewer: context.viewer)
             }
             let id = try context.parameters.decoded("id")
             let body = String(buffer: try await request.body.collect(upTo: 64 * 1024))
@@ -51,7 +51,7 @@ struct AnswersPage {
                     let edited = try await services.store.editAnswer(id: id, title: title, body: text, expectedVersion: version, actor: context.actor)
                     message = "Saved as version \(edited.version)."
                 default:
-                    return HTML.page("Answers", "<p>Unknown action.</p>", status: .notFound, viewer: context.identity?.role)
+                    return HTML.page("Answers", "<p>Unknown action.</p>", status: .notFound, viewer: context.viewer)
                 }
             } catch let error as StoreError {
                 message = "Refused: \(error.description)"
@@ -60,7 +60,7 @@ struct AnswersPage {
         }
         group.post("/ui/answers/mine") { _, context in
             guard (context.identity?.role ?? .agent) >= .lead else {
-                return HTML.page("Answers", "<p>Mining answers needs the lead role.</p>", status: .forbidden, viewer: context.identity?.role)
+                return HTML.page("Answers", "<p>Mining answers needs the lead role.</p>", status: .forbidden, viewer: context.viewer)
             }
             let (summary, result) = try await services.mineAnswers(actor: context.actor)
             return Self.redirect("/ui/answers", message: "Mined \(result.calibration.resolutions) resolutions: \(summary.created) new candidates, "

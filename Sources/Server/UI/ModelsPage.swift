@@ -13,14 +13,14 @@ struct ModelsPage {
     func add(to group: RouterGroup<AppContext>) {
         group.get("/ui/models") { request, context in
             guard let role = context.identity?.role, role >= .lead else {
-                return HTML.page("Models", "<p>The models page needs the lead role.</p>", status: .forbidden, viewer: context.identity?.role)
+                return HTML.page("Models", "<p>The models page needs the lead role.</p>", status: .forbidden, viewer: context.viewer)
             }
-            return HTML.page("Models", try await page(admin: role == .admin, message: request.uri.queryParameters.get("message")), viewer: context.identity?.role)
+            return HTML.page("Models", try await page(admin: role == .admin, message: request.uri.queryParameters.get("message")), viewer: context.viewer)
         }
         group.post("/ui/models/{action}") { request, context in
             struct Form: Decodable { var version: String?; var reason: String?; var force: String? }
             guard context.identity?.role == .admin else {
-                return HTML.page("Models", "<p>Changing models needs the admin role.</p>", status: .forbidden, viewer: context.identity?.role)
+                return HTML.page("Models", "<p>Changing models needs the admin role.</p>", status: .forbidden, viewer: context.viewer)
             }
             let body = String(buffer: try await request.body.collect(upTo: 16 * 1024))
             let form = (try? URLEncodedFormDecoder().decode(Form.self, from: body)) ?? Form()
@@ -40,7 +40,7 @@ struct ModelsPage {
                                                                   actor: context.actor)
                     message = "Challenger: \(change.previousVersion ?? "none") → \(change.version ?? "none")."
                 default:
-                    return HTML.page("Models", "<p>Unknown action.</p>", status: .notFound, viewer: context.identity?.role)
+                    return HTML.page("Models", "<p>Unknown action.</p>", status: .notFound, viewer: context.viewer)
                 }
             } catch let error as HTTPError {
                 message = "Refused: \(error.body ?? "\(error.status)")"

@@ -18,6 +18,9 @@ enum UIAssets {
     static let js = """
         'use strict';
         const draftButton = document.getElementById('draft');
+        // The session's CSRF token: the API takes the session cookie only with it.
+        const csrfToken = (document.querySelector('meta[name="csrf-token"]') || {}).content || '';
+        const apiHeaders = {'Content-Type': 'application/json', 'X-CSRF-Token': csrfToken};
         const esc = s => s.replace(/[&<>"]/g, c => ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c]));
         const plain = s => s.replace(/^#+\\s*/gm, '').replace(/\\*\\*|__|`/g, '');  // KB Markdown shown as text
         const unCited = s => s.replace(/\\s*\\[\\d+(?:\\s*,\\s*\\d+)*\\]/g, '');
@@ -58,7 +61,7 @@ enum UIAssets {
           document.getElementById('final').innerHTML = '';
           try {
             const response = await fetch('/v1/drafts?stream=true', {method: 'POST', credentials: 'same-origin',
-              headers: {'Content-Type': 'application/json'}, body: JSON.stringify({ticketID: draftButton.dataset.ticket})});
+              headers: apiHeaders, body: JSON.stringify({ticketID: draftButton.dataset.ticket})});
             if (!response.ok) {
               const body = await response.json().catch(() => ({}));
               const message = (body.error && body.error.message) || response.statusText;
@@ -90,14 +93,14 @@ enum UIAssets {
         }
         async function feedback(body) {
           const response = await fetch(`/v1/drafts/${draftId}/feedback`, {method: 'POST', credentials: 'same-origin',
-            headers: {'Content-Type': 'application/json'}, body: JSON.stringify(body)});
+            headers: apiHeaders, body: JSON.stringify(body)});
           const result = await response.json();
           document.getElementById('feedback-status').textContent = response.ok ? `Recorded: ${result.verdict}` : result.error.message;
           if (response.ok && body.verdict === 'edited') document.getElementById('propose').hidden = false;
         }
         async function propose() {
           const response = await fetch('/v1/answers', {method: 'POST', credentials: 'same-origin',
-            headers: {'Content-Type': 'application/json'}, body: JSON.stringify({fromDraft: draftId})});
+            headers: apiHeaders, body: JSON.stringify({fromDraft: draftId})});
           const result = await response.json();
           document.getElementById('feedback-status').textContent = response.ok
             ? `Proposed as a saved answer (${result.id}): a lead reviews it on the Answers page.` : result.error.message;

@@ -6,40 +6,41 @@ import Routing
 import Search
 import Store
 
-/// The web UI for agents and leads: sign-in with an API key (kept in an HttpOnly, SameSite=Strict cookie), the
+/// The web UI for agents and leads: sign-in with an API key (starting a server-side session, `Sessions`), the
 /// inbox, a ticket page with its sources and a streaming, cited draft, and analytics.
 struct UIRoutes {
     let services: ServerServices
     var sla = SLAPolicy()
 
-    /// Sign-in, sign-out and the static assets: no key needed.
+    /// Sign-in and the static assets: no key needed.
     func addPublic(to router: Hummingbird.Router<AppContext>) {
         router.get("/") { _, _ in Response(status: .seeOther, headers: [.location: "/ui/inbox"]) }
         router.get("/ui/app.css") { _, _ in Self.asset(UIAssets.css, "text/css") }
         router.get("/ui/app.js") { _, _ in Self.asset(UIAssets.js, "text/javascript") }
-        router.get("/ui/login") { _, _ in Self.login(message: nil) }
+        router.get("/ui/login") { request, _ in Self.login(request, message: nil) }
         router.post("/ui/login") { request, _ in
-            struct LoginForm: Decodable { var key: String? }
+            struct LoginForm: Decodable { var key: String?; var csrf: String? }
             let body = String(buffer: try await request.body.collect(upTo: 16 * 1024))
             let form = (try? URLEncodedFormDecoder().decode(LoginForm.self, from: body)) ?? LoginForm()
-            let secret = (form.key ?? "").trimmingCharacters(in: .whitespaces)
-            guard !secret.isEmpty, try await services.store.apiKey(secretHash: APIKeys.hash(secret)) != nil else {
-                return Self.login(message: "That key is unknown or revoked.", status: .unauthorized)
+            // Another site's page must not sign this browser in (with a key of its choosing).
+            try CrossSite.refuse(request)
+            guard Sessions.loginTokenMatches(form.csrf, request: request) else {
+                return Self.login(request, message: "The sign-in form had expired: please sign in again.", status: .forbidden)
             }
-            var response = Response(status: .seeOther, headers: [.location: "/ui/inbox"])
-            response.setCookie(.init(name: "lt_key", value: secret, maxAge: 12 * 3_600, path: "/", secure: false,
-                                     httpOnly: true, sameSite: .strict))
-            return response
-        }
-        router.post("/ui/logout") { _, _ in
-            var response = Response(status: .seeOther, headers: [.location: "/ui/login"])
-            response.setCookie(.init(name: "lt_key", value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
-            return response
+            let secret = (form.key ?? "").trimmingCharacters(in: .whitespaces)
+            guard !secret.isEmpty, let key = try await services.store.apiKey(secretHash: APIKeys.hash(secret)) else {
+                return Self.login(request, message: "That key is unknown or revoked.", status: .unauthorized)
+            }
+            guard key.role >= .agent else {
+                return Self.login(request, message: "A \(key.role.rawValue) key cannot sign in: it reads /metrics only.", status: .forbidden)
+            }
+            return try await Sessions.start(for: key, request: request, store: services.store)
         }
     }
 
-    /// The pages: behind the key middleware (the cookie counts as the key).
+    /// The pages: behind the key middleware (the session cookie counts as the key) and the agent role.
     func add(to group: RouterGroup<AppContext>) {
+        group.post("/ui/logout") { request, _ in try await Sessions.end(request: request, store: services.store) }
         group.get("/ui/inbox") { request, context in
             let filters = InboxFilters(request.uri.queryParameters)
             var query = filters.query
@@ -51,27 +52,27 @@ struct UIRoutes {
             let queues = (try? await services.routers.current().champion).map { champion in
                 Array(Set(champion.router.categories.map { champion.router.queueByCategory[$0] ?? $0 })).sorted()
             } ?? []
-            return HTML.page("Inbox", inbox(items, filters: filters, queues: queues, hasMore: hasMore), viewer: context.identity?.role)
+            return HTML.page("Inbox", inbox(items, filters: filters, queues: queues, hasMore: hasMore), viewer: context.viewer)
         }
         group.get("/ui/tickets/{id}") { _, context in
             let id = try context.parameters.decoded("id")
             guard let ticket = try await services.store.ticket(externalID: id) else {
-                return HTML.page("Not found", "<p>No ticket \(HTML.escape(id)).</p>", status: .notFound, viewer: context.identity?.role)
+                return HTML.page("Not found", "<p>No ticket \(HTML.escape(id)).</p>", status: .notFound, viewer: context.viewer)
             }
             let prediction = try await services.store.predictions(ticketExternalID: id).first
             // The best passage of each of the three best-matching articles.
             var seen = Set<String>()
             let hits = try await services.retrievers["hybrid"]!.search(ticket.text, k: 10, filter: .init())
                 .filter { seen.insert($0.articleID).inserted }.prefix(3)
-            return HTML.page(ticket.subject ?? id, ticketPage(ticket, prediction, hits), viewer: context.identity?.role)
+            return HTML.page(ticket.subject ?? id, ticketPage(ticket, prediction, hits), viewer: context.viewer)
         }
         group.get("/ui/analytics") { _, context in
             guard let role = context.identity?.role, role >= .lead else {
-                return HTML.page("Analytics", "<p>Analytics need the lead role.</p>", status: .forbidden, viewer: context.identity?.role)
+                return HTML.page("Analytics", "<p>Analytics need the lead role.</p>", status: .forbidden, viewer: context.viewer)
             }
             let analytics = try await services.store.analytics(days: 30)
             let open = try await services.store.tickets(TicketQuery(limit: 500)).map(\.ticket)
-            return HTML.page("Analytics", analyticsPage(analytics, open: open, monitor: MonitorReport.latest(home: services.routers.home)), viewer: context.identity?.role)
+            return HTML.page("Analytics", analyticsPage(analytics, open: open, monitor: MonitorReport.latest(home: services.routers.home)), viewer: context.viewer)
         }
         ModelsPage(services: services).add(to: group)
         AnswersPage(services: services).add(to: group)
@@ -81,12 +82,16 @@ struct UIRoutes {
         Response(status: .ok, headers: [.contentType: type, .cacheControl: "max-age=300"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 
-    static func login(message: String?, status: HTTPResponse.Status = .ok) -> Response {
-        HTML.page("Sign in", """
+    /// The sign-in page, with a fresh form token in the form and in its cookie.
+    static func login(_ request: Request, message: String?, status: HTTPResponse.Status = .ok) -> Response {
+        let (token, cookie) = Sessions.loginToken(request: request)
+        var response = HTML.page("Sign in", """
             <h1>Sign in</h1>\(message.map { "<p class=\"error\">\(HTML.escape($0))</p>" } ?? "")
             <form method="post" action="/ui/login"><label>API key <input name="key" type="password" autocomplete="off" required></label>
             <button>Sign in</button></form><p class="muted">Create a key with <code>localtriage keys create --name you --role agent</code>.</p>
-            """, status: status, viewer: nil)
+            """, status: status, viewer: HTML.Viewer(role: nil, csrfToken: token))
+        response.setCookie(cookie)
+        return response
     }
 
     func inbox(_ items: [TicketSummary], filters: InboxFilters, queues: [String], hasMore: Bool) -> String {
