@@ -53,14 +53,16 @@ step "starting localtriage serve on 127.0.0.1:$PORT with the supervised llama-se
 "$LT" serve --port "$PORT" >"$HOME_DIR/serve.log" 2>&1 &
 SERVER=$!
 ready=""
-for _ in $(seq 180); do
+# A debug build on a busy 2-core machine takes minutes before it listens (it encodes the claim detector's training
+# sentences and loads the indexes); a release build takes seconds.
+for _ in $(seq 420); do
     if ! kill -0 "$SERVER" 2>/dev/null; then echo "localtriage serve exited:" >&2; cat "$HOME_DIR/serve.log" >&2; exit 1; fi
     code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $AGENT_KEY" "http://127.0.0.1:$PORT/readyz" || true)
     if [ "$code" = 200 ]; then ready=1; break; fi
     sleep 1
 done
 if [ -z "$ready" ]; then
-    echo "/readyz did not answer 200 within 180 s (last: $code):" >&2; cat "$HOME_DIR/serve.log" >&2; exit 1
+    echo "/readyz did not answer 200 within 420 s (last: $code):" >&2; cat "$HOME_DIR/serve.log" >&2; exit 1
 fi
 
 step "server ready; running tests/browser/ui_test.py in headless Chromium"
