@@ -420,6 +420,13 @@ enum SQLiteSchema {
                 ALTER TABLE quarantine_v10 RENAME TO quarantine;
                 """)
         }
+        migrator.registerMigration("v11-search-settings") { db in
+            try db.execute(sql: """
+                -- The keyword/dense blend chosen for each state of the knowledge base (SearchTuner), by its digest.
+                CREATE TABLE search_settings (kb_hash TEXT PRIMARY KEY, chosen_at DATETIME NOT NULL, details TEXT NOT NULL);
+                CREATE INDEX search_settings_chosen_at ON search_settings(chosen_at);
+                """)
+        }
         return migrator
     }
 }
