@@ -18,8 +18,12 @@ import Store
 /// - **Choice.** Each candidate (convex keyword weights `grid`, and reciprocal rank fusion) is scored by the mean
 ///   of R@5 and MRR@10 at the article level over the pseudo-queries, with the depth the product fuses at. The best
 ///   convex weight wins, ties (within 0.5 / n) going to the weight closest to `defaultWeight`; RRF is taken only
-///   when it beats that by more than `rrfMargin`. With fewer than `minimumQueries` pseudo-queries (a tiny KB) the
-///   default is kept.
+///   when it beats that by more than `rrfMargin`.
+/// - **Small KBs and cost.** Under `minimumChunks` chunks (or with fewer than `minimumQueries` pseudo-queries) the
+///   default is kept and nothing is embedded: the demo KB (82 chunks, 118 pseudo-queries) put weights 0.2–0.4
+///   within 0.005 of each other, differences the sample cannot tell apart. Held-out chunks are embedded again,
+///   at most `heldOutBudget` of them (a KB of long articles then gets fewer title queries), so the choice costs
+///   about as much as embedding a KB of a few hundred chunks, whatever its size.
 public struct SearchTuner: Sendable {
     /// Part of the KB digest: a change to how the choice is made invalidates recorded choices.
     public static let version = "search-tuner-1"
@@ -30,6 +34,8 @@ public struct SearchTuner: Sendable {
     public var defaultWeight = 0.25
     public var rrfMargin = 0.01
     public var minimumQueries = 50
+    public var minimumChunks = 100
+    public var heldOutBudget = 1_000
     /// Candidates taken from each side before fusing (as `HybridRetriever`).
     public var depth = 50
 
@@ -53,7 +59,8 @@ public struct SearchTuner: Sendable {
     /// Chooses the settings from pseudo-queries (not recorded).
     public func choose(keyword: MemoryKeywordRetriever, dense: DenseRetriever, kbHash: String) async throws
         -> SearchSettings {
-        let queries = try await pseudoQueries(store: keyword.store, ids: keyword.index.ids)
+        let queries = keyword.index.count < minimumChunks
+            ? [] : try await pseudoQueries(store: keyword.store, ids: keyword.index.ids)
         let fallback = SearchSettings(kbHash: kbHash, model: dense.embedder.modelName, method: "convex", keywordWeight: defaultWeight,
                                       pseudoQueries: queries.count, chunks: keyword.index.count)
         guard queries.count >= minimumQueries else { return fallback }
@@ -103,8 +110,11 @@ public struct SearchTuner: Sendable {
         var chunksByArticle: [String: [Chunk]] = [:]
         var queries: [PseudoQuery] = []
         let analyzer = KeywordAnalyzer()
+        var budget = heldOutBudget
         func add(_ source: String, article: String, heldOut: [(ordinal: Int, text: String)]) {
-            guard let text = dropWords(source, random: &random), !analyzer.terms(text).isEmpty else { return }
+            guard heldOut.count <= budget, let text = dropWords(source, random: &random),
+                  !analyzer.terms(text).isEmpty else { return }
+            budget -= heldOut.count
             queries.append(PseudoQuery(text: text, article: article, heldOut: heldOut))
         }
         for id in sampled {

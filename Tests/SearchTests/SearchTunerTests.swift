@@ -63,6 +63,7 @@ struct SearchTunerTests {
     static var tuner: SearchTuner {
         var tuner = SearchTuner()
         tuner.minimumQueries = 20
+        tuner.minimumChunks = 10
         return tuner
     }
 
@@ -109,6 +110,11 @@ struct SearchTunerTests {
         #expect(second.chosenAt >= first.chosenAt)
         #expect(try await store.latestSearchSettings() == second)
         #expect(try await store.searchSettings(kbHash: first.kbHash) == first)
+
+        // A KB under the tuner's minimum keeps the default, recorded with no pseudo-queries.
+        let small = try await LiveKnowledgeBase(store: try await Self.store("tuner-small", articles: Self.paraphrased).0,
+                                                embedder: encoder)
+        #expect(small.searchSettings?.pseudoQueries == 0 && small.fusion == .convex(keywordWeight: 0.25))
 
         // A fixed fusion is used as given and nothing is chosen.
         let fixed = try await LiveKnowledgeBase(store: store, embedder: encoder, fusion: .reciprocalRank(k: 60))
