@@ -27,6 +27,8 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
     @Flag(help: "Keyword modes only (no sentence encoder).") var keywordOnly = false
     @Flag(help: "Also score the convex blend at every keyword weight 0, 0.1, …, 1 (rows convex-w…): how the judged queries rank each weight, for analysis, not a setting.")
     var weightCurve = false
+    @Option(help: "Seed of the pseudo-query sample hybrid-auto is chosen on (the product's is the default).")
+    var tunerSeed = Int(SearchTuner().seed)
     @Option(help: "Largest chunk, in characters (as `ingest kb`).") var chunkSize = 1000
     @Option(help: "Also score the hybrid blend boosted by this router's category (champion, latest, a version name, or a version folder).")
     var router: String?
@@ -42,6 +44,7 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        guard tunerSeed >= 0 else { throw ValidationError("--tuner-seed must not be negative") }
         let judged = try JudgedQueryReader.read(path: queries)
         guard !judged.isEmpty else { throw ValidationError("no queries in \(queries)") }
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("localtriage-eval-\(UUID())")
@@ -80,7 +83,9 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
             // The product's own choice: made from the corpus alone, as at ingest (no judged query is read).
             let tuning = ContinuousClock.now
             let kbHash = SearchTuner.kbHash(texts: try await store.indexableChunks().map(\.text), model: encoder.modelName)
-            let settings = try await SearchTuner().choose(keyword: bm25Retriever, dense: denseRetriever, kbHash: kbHash)
+            var tuner = SearchTuner()
+            tuner.seed = UInt64(tunerSeed)
+            let settings = try await tuner.choose(keyword: bm25Retriever, dense: denseRetriever, kbHash: kbHash)
             Report.note("eval: search settings chosen on \(settings.pseudoQueries) pseudo-queries in "
                 + String(format: "%.1f", (ContinuousClock.now - tuning).seconds) + " s")
             var auto = evaluator.score(mode: "hybrid-auto", hits: evaluator.fuse(keyword: bm25, dense: dense, fusion: settings.fusion),

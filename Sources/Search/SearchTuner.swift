@@ -27,14 +27,23 @@ import Store
 public struct SearchTuner: Sendable {
     /// Part of the KB digest: a change to how the choice is made invalidates recorded choices.
     public static let version = "search-tuner-1"
+    /// Seeds the chunk sample and the word drops: the same KB gets the same choice.
     public var seed: UInt64 = 14
+    /// Chunks sampled; each gives up to two pseudo-queries.
     public var sampleSize = 200
+    /// Chance that a query word is dropped.
     public var dropRate = 0.3
+    /// Convex keyword weights tried.
     public var grid: [Double] = (0...10).map { Double($0) / 10 }
+    /// The weight kept for small KBs, and the one ties go towards.
     public var defaultWeight = 0.25
+    /// How much better (objective) RRF must be than the best convex weight to be chosen.
     public var rrfMargin = 0.01
+    /// Fewer pseudo-queries than this: the default is kept.
     public var minimumQueries = 50
+    /// Fewer chunks than this: the default is kept without sampling.
     public var minimumChunks = 100
+    /// Most held-out chunk texts embedded for one choice.
     public var heldOutBudget = 1_000
     /// Candidates taken from each side before fusing (as `HybridRetriever`).
     public var depth = 50
@@ -61,8 +70,9 @@ public struct SearchTuner: Sendable {
         -> SearchSettings {
         let queries = keyword.index.count < minimumChunks
             ? [] : try await pseudoQueries(store: keyword.store, ids: keyword.index.ids)
-        let fallback = SearchSettings(kbHash: kbHash, model: dense.embedder.modelName, method: "convex", keywordWeight: defaultWeight,
-                                      pseudoQueries: queries.count, chunks: keyword.index.count)
+        let fallback = SearchSettings(kbHash: kbHash, model: dense.embedder.modelName, method: "convex",
+                                      keywordWeight: defaultWeight, pseudoQueries: queries.count,
+                                      chunks: keyword.index.count)
         guard queries.count >= minimumQueries else { return fallback }
         let candidates = try await candidateLists(queries, keyword: keyword, dense: dense)
 
@@ -90,7 +100,8 @@ public struct SearchTuner: Sendable {
             .min { abs($0.weight - defaultWeight) < abs($1.weight - defaultWeight) }!
         let rrf = objective(.reciprocalRank(k: 60))
         scores["rrf"] = rrf
-        return SearchSettings(kbHash: kbHash, model: dense.embedder.modelName, method: rrf > best.value + rrfMargin ? "rrf" : "convex",
+        return SearchSettings(kbHash: kbHash, model: dense.embedder.modelName,
+                              method: rrf > best.value + rrfMargin ? "rrf" : "convex",
                               keywordWeight: best.weight, pseudoQueries: queries.count, chunks: keyword.index.count,
                               candidates: scores)
     }
@@ -120,12 +131,16 @@ public struct SearchTuner: Sendable {
         for id in sampled {
             guard let hit = hits[id] else { continue }
             let article = hit.articleID
-            if chunksByArticle[article] == nil {
-                chunksByArticle[article] = try await store.chunks(articleExternalID: article)
-                add(hit.articleTitle, article: article, heldOut: Self.holdOut(title: hit.articleTitle, from: chunksByArticle[article]!))
+            let chunks: [Chunk]
+            if let known = chunksByArticle[article] {
+                chunks = known
+            } else {
+                chunks = try await store.chunks(articleExternalID: article)
+                chunksByArticle[article] = chunks
+                add(hit.articleTitle, article: article, heldOut: Self.holdOut(title: hit.articleTitle, from: chunks))
             }
             if let sentence = Self.firstSentence(of: hit.chunk.text, title: hit.articleTitle) {
-                add(sentence, article: article, heldOut: Self.holdOut(sentence: sentence, from: chunksByArticle[article]!))
+                add(sentence, article: article, heldOut: Self.holdOut(sentence: sentence, from: chunks))
             }
         }
         return queries
