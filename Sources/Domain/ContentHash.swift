@@ -9,6 +9,16 @@ public enum ContentHash {
 
     public static func sha256(_ text: String) -> String { sha256(Data(text.utf8)) }
 
+    /// Digest of a sequence of texts, each followed by a record separator (U+001E): order and boundaries count.
+    public static func sha256(texts: some Sequence<String>) -> String {
+        var hasher = SHA256()
+        for text in texts {
+            hasher.update(data: Data(text.utf8))
+            hasher.update(data: [0x1E])
+        }
+        return hex(hasher.finalize())
+    }
+
     /// Digest of a file, streamed in 1 MiB blocks.
     public static func sha256(fileAt url: URL) throws -> String {
         let handle = try FileHandle(forReadingFrom: url)

@@ -25,6 +25,10 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
     @Option(help: "Write report.json and report.md to this folder.") var out: String?
     @Option(help: "Folder of the all-MiniLM-L6-v2 files (default: found in .venv).") var model: String?
     @Flag(help: "Keyword modes only (no sentence encoder).") var keywordOnly = false
+    @Flag(help: "Also score the convex blend at every keyword weight 0, 0.1, …, 1 (rows convex-w…): how the judged queries rank each weight, for analysis, not a setting.")
+    var weightCurve = false
+    @Option(help: "Seed of the pseudo-query sample hybrid-auto is chosen on (the product's is the default).")
+    var tunerSeed = Int(SearchTuner().seed)
     @Option(help: "Largest chunk, in characters (as `ingest kb`).") var chunkSize = 1000
     @Option(help: "Also score the hybrid blend boosted by this router's category (champion, latest, a version name, or a version folder).")
     var router: String?
@@ -40,6 +44,7 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        guard tunerSeed >= 0 else { throw ValidationError("--tuner-seed must not be negative") }
         let judged = try JudgedQueryReader.read(path: queries)
         guard !judged.isEmpty else { throw ValidationError("no queries in \(queries)") }
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("localtriage-eval-\(UUID())")
@@ -71,7 +76,30 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
                 HybridRetriever(keyword: bm25Retriever, dense: denseRetriever, fusion: .reciprocalRank(k: 60)),
                 queries: judged)
             results.append(evaluator.score(mode: "hybrid-rrf", hits: rrf.hits, queries: judged, latenciesMs: rrf.latenciesMs))
+            let latencies = zip(bm25.latenciesMs, dense.latenciesMs).map { max($0, $1) }
+            results.append(evaluator.score(mode: "hybrid-0.25", hits: evaluator.fuse(keyword: bm25, dense: dense,
+                                                                                      fusion: .convex(keywordWeight: 0.25)),
+                                           queries: judged, latenciesMs: latencies))
+            // The product's own choice: made from the corpus alone, as at ingest (no judged query is read).
+            let tuning = ContinuousClock.now
+            let kbHash = SearchTuner.kbHash(texts: try await store.indexableChunks().map(\.text), model: encoder.modelName)
+            var tuner = SearchTuner()
+            tuner.seed = UInt64(tunerSeed)
+            let settings = try await tuner.choose(keyword: bm25Retriever, dense: denseRetriever, kbHash: kbHash)
+            Report.note("eval: search settings chosen on \(settings.pseudoQueries) pseudo-queries in "
+                + String(format: "%.1f", (ContinuousClock.now - tuning).seconds) + " s")
+            var auto = evaluator.score(mode: "hybrid-auto", hits: evaluator.fuse(keyword: bm25, dense: dense, fusion: settings.fusion),
+                                       queries: judged, latenciesMs: latencies)
+            auto.searchSettings = settings
+            results.append(auto)
             results.append(evaluator.crossFittedConvex(keyword: bm25, dense: dense, queries: judged))
+            if weightCurve {
+                for weight in SearchTuner().grid {
+                    results.append(evaluator.score(mode: "convex-w" + String(format: "%.1f", weight),
+                                                   hits: evaluator.fuse(keyword: bm25, dense: dense, fusion: .convex(keywordWeight: weight)),
+                                                   queries: judged, latenciesMs: latencies))
+                }
+            }
             if let router {
                 let loaded = try await RouterSelection.load(router, home: try global.homeDirectory())
                 let (model, version) = (loaded.router, loaded.version)
@@ -94,8 +122,7 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
                 [r.mode, String(r.n)] + [r.recallAt1, r.recallAt5, r.recallAt10, r.mrrAt10, r.ndcgAt10]
                     .map { String(format: "%.3f", $0) }
                     + [String(format: "%.1f", r.latencyMsP50), String(format: "%.1f", r.latencyMsP95),
-                       (r.keywordWeights.map { "keyword weight per fold: \($0.map { String(format: "%.1f", $0) })" } ?? "")
-                        + (r.categoryBoosts.map { ", category boost per fold: \($0.map { String(format: "%.1f", $0) })" } ?? "")]
+                       Self.notes(r)]
             })
         if let out {
             let dir = URL(fileURLWithPath: out)
@@ -107,7 +134,9 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
                 Corpus `\(corpus)` (\(output.articles) articles, \(output.chunks) chunks); queries `\(queries)` \
                 (n = \(judged.count)). Article-level metrics; chunks of one article count once at their best rank. \
                 bm25-fts: SQLite FTS5 bm25(); bm25: the in-memory index; dense: all-MiniLM-L6-v2 cosine; \
-                hybrid-rrf: reciprocal rank fusion (k = 60) of bm25 and dense; hybrid-convex: a convex blend of \
+                hybrid-rrf: reciprocal rank fusion (k = 60) of bm25 and dense; hybrid-0.25: the convex blend with \
+                the fixed keyword weight 0.25; hybrid-auto: the blend the product chooses for this corpus from \
+                pseudo-queries made from the corpus itself (SearchTuner; no judged query used); hybrid-convex: a convex blend of \
                 min-max-normalised scores whose keyword weight is chosen on the other half of the queries (2-fold \
                 cross-fitting on nDCG@10), so no query is scored with a weight tuned on it.
 
@@ -118,6 +147,22 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
         }
         if global.json { return try Report.json(output) }
         print(table)
+    }
+
+    /// The table's notes column: how a tuned row's settings were chosen.
+    static func notes(_ r: RetrievalScores) -> String {
+        var notes: [String] = []
+        if let s = r.searchSettings {
+            notes.append(s.method == "rrf" ? "rrf, chosen on \(s.pseudoQueries) pseudo-queries"
+                : "keyword weight \(String(format: "%.2f", s.keywordWeight)) chosen on \(s.pseudoQueries) pseudo-queries")
+        }
+        if let weights = r.keywordWeights {
+            notes.append("keyword weight per fold: \(weights.map { String(format: "%.1f", $0) })")
+        }
+        if let boosts = r.categoryBoosts {
+            notes.append("category boost per fold: \(boosts.map { String(format: "%.1f", $0) })")
+        }
+        return notes.joined(separator: ", ")
     }
 
     /// One JSON line per query: its text, relevant ids and each mode's top-10 article ids.

@@ -64,7 +64,8 @@ struct IngestCommand: AsyncParsableCommand {
             let report = try await ingestor.ingestKnowledgeBase(
                 path: path, progress: ProgressBar.forTerminal(label: "articles", enabled: !global.json))
             let embedded = try await embedding.indexMissing(.chunk, store: store, json: global.json)
-            try await IngestOutput.print(report, embedded: embedded, store: store, json: global.json)
+            let search = try await embedding.chooseSearchSettings(store: store)
+            try await IngestOutput.print(report, embedded: embedded, search: search, store: store, json: global.json)
         }
     }
 }
@@ -102,6 +103,15 @@ struct EmbeddingOptions: ParsableArguments {
     }
 }
 
+extension EmbeddingOptions {
+    /// Chooses the hybrid blend for the KB as ingested (`SearchTuner`), or reuses the one recorded for the same
+    /// content; nil when embeddings are skipped or the model is not installed.
+    func chooseSearchSettings(store: some TriageStore) async throws -> SearchSettings? {
+        guard !noEmbed, let encoder = EncoderLoader.loadIfAvailable(explicit: model) else { return nil }
+        return try await LiveKnowledgeBase(store: store, embedder: encoder).searchSettings
+    }
+}
+
 /// Vectors computed after an ingest.
 struct EmbeddingReport: Encodable {
     var kind: EmbeddedKind
@@ -114,18 +124,20 @@ enum IngestOutput {
     struct Output: Encodable {
         var report: IngestReport
         var embeddings: EmbeddingReport?
+        /// The hybrid blend chosen for the KB as ingested (knowledge-base ingests).
+        var search: SearchSettings?
         var quarantineSample: [QuarantinedRecord]
     }
 
-    static func print(_ report: IngestReport, embedded: EmbeddingReport?, store: some TriageStore, json: Bool)
-        async throws {
+    static func print(_ report: IngestReport, embedded: EmbeddingReport?, search: SearchSettings? = nil,
+                      store: some TriageStore, json: Bool) async throws {
         let sample = report.counts.quarantined > 0
             ? try await store.quarantined(source: nil, limit: 1_000).filter {
                 $0.source == report.source || $0.source.hasPrefix(report.source + "/")
             }
             : []
         if json {
-            try Report.json(Output(report: report, embeddings: embedded, quarantineSample: Array(sample.prefix(20))))
+            try Report.json(Output(report: report, embeddings: embedded, search: search, quarantineSample: Array(sample.prefix(20))))
             return
         }
         let c = report.counts
@@ -140,6 +152,12 @@ enum IngestOutput {
         if let embedded {
             lines.append("Embedded \(embedded.embedded) \(embedded.kind.rawValue)s with \(embedded.model) in "
                 + String(format: "%.1f s.", embedded.seconds))
+        }
+        if let search {
+            lines.append(search.method == "rrf"
+                ? "Search: reciprocal rank fusion, chosen on \(search.pseudoQueries) pseudo-queries."
+                : "Search: keyword weight \(String(format: "%.2f", search.keywordWeight)), chosen on \(search.pseudoQueries) "
+                    + "pseudo-queries\(search.candidates.isEmpty ? " (too few to choose from: the default)" : "").")
         }
         if !sample.isEmpty {
             lines.append("\nQuarantined (first \(min(sample.count, 10)); `localtriage quarantine` lists all):")

@@ -25,7 +25,8 @@ struct SearchCommand: AsyncParsableCommand {
     @Option(help: "How many chunks to return.") var k = 5
     @Option(help: "Only articles of this category.") var category: String?
     @Option(help: "hybrid, dense, bm25 or fts.") var mode: Mode = .hybrid
-    @Option(help: "Weight of BM25 in the hybrid blend (0 = dense only, 1 = BM25 only).") var keywordWeight = 0.25
+    @Option(help: "Weight of BM25 in the hybrid blend (0 = dense only, 1 = BM25 only; default: the blend chosen for this KB, as the server uses, shown by `stats`).")
+    var keywordWeight: Double?
     @Option(help: "Folder of the all-MiniLM-L6-v2 files (default: found in .venv).") var model: String?
     @Option(help: "Hybrid only: lift articles of the category the router predicts by this × its confidence (0 turns it off; 0.5 measured best on the anchor set).")
     var categoryBoost = 0.5
@@ -41,7 +42,7 @@ struct SearchCommand: AsyncParsableCommand {
     func run() async throws {
         guard (1...100).contains(k) else { throw ValidationError("--k must be between 1 and 100") }
         let store = try SQLiteStore(home: try global.homeDirectory())
-        guard (0...1).contains(keywordWeight) else { throw ValidationError("--keyword-weight must be in 0...1") }
+        guard keywordWeight.map({ (0...1).contains($0) }) ?? true else { throw ValidationError("--keyword-weight must be in 0...1") }
         var mode = self.mode
         let encoder = mode == .hybrid ? EncoderLoader.loadIfAvailable(explicit: model)
             : mode == .dense ? try EncoderLoader.load(explicit: model) : nil
@@ -49,10 +50,9 @@ struct SearchCommand: AsyncParsableCommand {
         let retriever: any Retriever
         switch mode {
         case .hybrid:
-            retriever = HybridRetriever(
-                keyword: try await MemoryKeywordRetriever(store: store),
-                dense: try await DenseRetriever(store: store, embedder: encoder!),
-                fusion: .convex(keywordWeight: keywordWeight))
+            let kb = try await LiveKnowledgeBase(store: store, embedder: encoder!,
+                                                 fusion: keywordWeight.map { .convex(keywordWeight: $0) })
+            retriever = kb.retrievers["hybrid"]!
         case .dense: retriever = try await DenseRetriever(store: store, embedder: encoder!)
         case .bm25: retriever = try await MemoryKeywordRetriever(store: store)
         case .fts: retriever = KeywordRetriever(store: store)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Search
 import Store
 
 /// `localtriage stats`: what the store holds and the latest ingest runs.
@@ -14,18 +15,38 @@ struct StatsCommand: AsyncParsableCommand {
         var home: String
         var counts: StoreCounts
         var ingestRuns: [IngestRun]
+        /// The hybrid blend chosen most recently, and whether it was chosen for the KB as it is now.
+        var search: SearchChoice?
+    }
+
+    struct SearchChoice: Encodable {
+        var settings: SearchSettings
+        var current: Bool
     }
 
     func run() async throws {
         let home = try global.homeDirectory()
         let store = try SQLiteStore(home: home)
+        var search: SearchChoice?
+        if let settings = try await store.latestSearchSettings() {
+            let hash = SearchTuner.kbHash(texts: try await store.indexableChunks().map(\.text), model: settings.model)
+            search = SearchChoice(settings: settings, current: hash == settings.kbHash)
+        }
         let output = Output(home: home.path, counts: try await store.counts(),
-                            ingestRuns: try await store.ingestRuns(limit: runs))
+                            ingestRuns: try await store.ingestRuns(limit: runs), search: search)
         if global.json { return try Report.json(output) }
         let c = output.counts
         print("Home: \(output.home)")
         print(Report.table([["tickets", "articles", "chunks", "quarantined", "ingest runs"],
                             [c.tickets, c.articles, c.chunks, c.quarantined, c.ingestRuns].map(String.init)]))
+        if let search {
+            let s = search.settings
+            let blend = s.method == "rrf" ? "reciprocal rank fusion"
+                : "keyword weight \(String(format: "%.2f", s.keywordWeight)) (dense \(String(format: "%.2f", 1 - s.keywordWeight)))"
+            print("\nSearch: \(blend), chosen \(s.chosenAt.formatted(.iso8601)) on \(s.pseudoQueries) pseudo-queries from "
+                + "\(s.chunks) chunks\(s.candidates.isEmpty ? " (too few to choose from: the default)" : "")"
+                + (search.current ? "" : "; the KB changed since: chosen again when the server next rebuilds its indexes"))
+        }
         guard !output.ingestRuns.isEmpty else { return }
         print("\nRecent ingest runs:")
         print(Report.table([["run", "kind", "status", "read", "stored", "updated", "unchanged", "quarantined", "source"]]

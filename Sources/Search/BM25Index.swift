@@ -47,6 +47,26 @@ public struct BM25Index: Sendable {
         }
     }
 
+    /// The score `text` would get for the query as a document of this index (its term statistics and average
+    /// length; the index itself is unchanged): for scoring a variant of an indexed document.
+    public func score(_ query: String, text: String) -> Float {
+        guard !ids.isEmpty else { return 0 }
+        let n = Float(ids.count)
+        let averageLength = Float(totalLength / Double(ids.count))
+        let terms = analyzer.terms(text)
+        var frequencies: [String: Int] = [:]
+        for term in terms { frequencies[term, default: 0] += 1 }
+        let norm = k1 * (1 - b + b * Float(terms.count) / averageLength)
+        var score: Float = 0
+        for term in Set(analyzer.terms(query)) {
+            guard let frequency = frequencies[term] else { continue }
+            let df = Float(termIDs[term].map { postingDocs[Int($0)].count } ?? 0)
+            let tf = Float(frequency)
+            score += log(1 + (n - df + 0.5) / (df + 0.5)) * tf * (k1 + 1) / (tf + norm)
+        }
+        return score
+    }
+
     /// The k best documents for the query, best first; `allowed` filters by id before ranking.
     public func search(_ query: String, k: Int, allowed: ((Int64) -> Bool)? = nil) -> [(id: Int64, score: Float)] {
         guard k > 0, !ids.isEmpty else { return [] }

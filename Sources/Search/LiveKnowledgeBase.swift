@@ -4,12 +4,15 @@ import Store
 
 /// The knowledge-base retrievers of a long-running process — in-memory BM25, dense and their hybrid — rebuilt by
 /// `refresh()` once articles ingested meanwhile (by the CLI or another replica) have settled. Searches keep
-/// using the previous indexes while new ones are built.
+/// using the previous indexes while new ones are built. Unless a fusion is fixed, each build takes the hybrid
+/// blend chosen for the KB as it is (`SearchTuner`: recorded in the store under the KB's digest, so a restart
+/// over an unchanged KB reuses it, and a changed KB gets a new choice).
 public struct LiveKnowledgeBase: Sendable {
     public let store: any TriageStore
     public let embedder: any TextEmbedder
-    /// How the hybrid mode fuses keyword and dense results.
-    public let fusion: Fusion
+    /// The fusion given at creation; nil: chosen per KB state by `tuner`.
+    public let fixedFusion: Fusion?
+    public let tuner: SearchTuner
     private let state: NIOLockedValueBox<State>
 
     private struct State {
@@ -22,16 +25,27 @@ public struct LiveKnowledgeBase: Sendable {
         var keyword: MemoryKeywordRetriever
         var dense: DenseRetriever
         var generation: Int
+        var fusion: Fusion
+        var settings: SearchSettings?
     }
 
-    /// Builds the indexes from the store, embedding chunks that have no vector yet.
-    public init(store: any TriageStore, embedder: any TextEmbedder, fusion: Fusion = .convex(keywordWeight: 0.25)) async throws {
+    /// Builds the indexes from the store, embedding chunks that have no vector yet. `fusion` fixes the hybrid
+    /// blend; without it the blend is the one chosen for the KB (`SearchTuner`).
+    public init(store: any TriageStore, embedder: any TextEmbedder, fusion: Fusion? = nil,
+                tuner: SearchTuner = SearchTuner()) async throws {
         self.store = store
         self.embedder = embedder
-        self.fusion = fusion
-        let built = try await Self.build(store: store, embedder: embedder)
+        self.fixedFusion = fusion
+        self.tuner = tuner
+        let built = try await Self.build(store: store, embedder: embedder, fusion: fusion, tuner: tuner)
         state = NIOLockedValueBox(State(built: built, lastSeen: built.generation))
     }
+
+    /// How the hybrid mode fuses keyword and dense results now.
+    public var fusion: Fusion { state.withLockedValue { $0.built.fusion } }
+
+    /// The settings chosen for the KB as currently indexed (nil when the fusion is fixed).
+    public var searchSettings: SearchSettings? { state.withLockedValue { $0.built.settings } }
 
     /// The retrievers by mode (`bm25`, `dense`, `hybrid`), each searching the indexes current at the time.
     public var retrievers: [String: any Retriever] {
@@ -51,17 +65,25 @@ public struct LiveKnowledgeBase: Sendable {
             return generation != state.built.generation && generation == state.lastSeen
         }
         guard settled else { return false }
-        let fresh = try await Self.build(store: store, embedder: embedder)
+        let fresh = try await Self.build(store: store, embedder: embedder, fusion: fixedFusion, tuner: tuner)
         state.withLockedValue { $0.built = fresh }
         return true
     }
 
-    private static func build(store: any TriageStore, embedder: any TextEmbedder) async throws -> Built {
+    private static func build(store: any TriageStore, embedder: any TextEmbedder, fusion: Fusion?,
+                              tuner: SearchTuner) async throws -> Built {
         try await EmbeddingIndexer(store: store, embedder: embedder).indexMissing(.chunk)
         // Read first: a change made during the build leaves a newer generation, built by a later refresh.
         let generation = try await store.generation(.chunk)
-        return Built(keyword: try await MemoryKeywordRetriever(store: store),
-                     dense: try await DenseRetriever(store: store, embedder: embedder), generation: generation)
+        let chunks = try await store.indexableChunks()
+        let keyword = MemoryKeywordRetriever(store: store, chunks: chunks)
+        let dense = try await DenseRetriever(store: store, embedder: embedder)
+        if let fusion {
+            return Built(keyword: keyword, dense: dense, generation: generation, fusion: fusion, settings: nil)
+        }
+        let settings = try await tuner.settings(
+            keyword: keyword, dense: dense, kbHash: SearchTuner.kbHash(texts: chunks.map(\.text), model: embedder.modelName))
+        return Built(keyword: keyword, dense: dense, generation: generation, fusion: settings.fusion, settings: settings)
     }
 
     private enum Mode: String, CaseIterable {
@@ -78,7 +100,7 @@ public struct LiveKnowledgeBase: Sendable {
             return switch mode {
             case .bm25: try await built.keyword.search(query, k: k, filter: filter)
             case .dense: try await built.dense.search(query, k: k, filter: filter)
-            case .hybrid: try await HybridRetriever(keyword: built.keyword, dense: built.dense, fusion: base.fusion)
+            case .hybrid: try await HybridRetriever(keyword: built.keyword, dense: built.dense, fusion: built.fusion)
                 .search(query, k: k, filter: filter)
             }
         }

@@ -10,10 +10,15 @@ public struct MemoryKeywordRetriever: Retriever {
     public var name: String { "bm25" }
 
     public init(store: any TriageStore) async throws {
+        self.init(store: store, chunks: try await store.indexableChunks())
+    }
+
+    /// Indexes chunks already read from the store (`indexableChunks()`).
+    public init(store: any TriageStore, chunks: [(id: Int64, category: String?, text: String)]) {
         self.store = store
         var index = BM25Index()
         var categories: [Int64: String] = [:]
-        for chunk in try await store.indexableChunks() {
+        for chunk in chunks {
             index.add(id: chunk.id, text: chunk.text)
             if let category = chunk.category { categories[chunk.id] = category }
         }

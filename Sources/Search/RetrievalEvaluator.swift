@@ -1,4 +1,5 @@
 import Domain
+import Store
 import Foundation
 
 /// A query with the ids of the documents (KB articles) that answer it.
@@ -30,6 +31,8 @@ public struct RetrievalScores: Codable, Sendable, Equatable {
     public var keywordWeights: [Double]?
     /// For the routed blend: the category boost chosen on each validation fold.
     public var categoryBoosts: [Double]?
+    /// For the blend chosen without labelled queries: the choice (`SearchTuner`).
+    public var searchSettings: SearchSettings? = nil
 }
 
 /// Runs judged queries through retrievers and scores the ranked articles (chunks of the same article count
@@ -82,6 +85,11 @@ public struct RetrievalEvaluator: Sendable {
         return RetrievalScores(mode: mode, n: queries.count, recallAt1: sums[0] / n, recallAt5: sums[1] / n,
                                recallAt10: sums[2] / n, mrrAt10: sums[3] / n, ndcgAt10: sums[4] / n,
                                latencyMsP50: latency.p50, latencyMsP95: latency.p95)
+    }
+
+    /// Every query's keyword and dense hits fused (at this evaluator's depth).
+    public func fuse(keyword: Run, dense: Run, fusion: Fusion) -> [[SearchHit]] {
+        zip(keyword.hits, dense.hits).map { HybridRetriever.fuse(keyword: $0, dense: $1, fusion: fusion, k: depth) }
     }
 
     /// The convex blend scored without tuning on the queries it is scored on: queries are split in two folds;

@@ -445,6 +445,13 @@ enum SQLiteSchema {
                 CREATE INDEX ui_sessions_expiry ON ui_sessions(expires_at);
                 """)
         }
+        migrator.registerMigration("v12-search-settings") { db in
+            try db.execute(sql: """
+                -- The keyword/dense blend chosen for each state of the knowledge base (SearchTuner), by its digest.
+                CREATE TABLE search_settings (kb_hash TEXT PRIMARY KEY, chosen_at DATETIME NOT NULL, details TEXT NOT NULL);
+                CREATE INDEX search_settings_chosen_at ON search_settings(chosen_at);
+                """)
+        }
         return migrator
     }
 }

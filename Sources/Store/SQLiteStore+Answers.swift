@@ -198,13 +198,13 @@ extension SQLiteStore: AnswerStore {
                                meanEditDistance: row["mean_edit"]))
     }
 
-    private static var datedEncoder: JSONEncoder {
+    static var datedEncoder: JSONEncoder {
         let encoder = JSONEncoder.sorted
         encoder.dateEncodingStrategy = .iso8601
         return encoder
     }
 
-    private static var datedDecoder: JSONDecoder {
+    static var datedDecoder: JSONDecoder {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         return decoder

@@ -249,3 +249,36 @@ public struct StoredDraft: Codable, Sendable, Equatable {
         self.createdAt = createdAt
     }
 }
+
+/// How hybrid search blends keyword and dense results for one state of the knowledge base, as chosen by the
+/// search tuner from pseudo-queries made from the KB itself (no labelled queries), and when.
+public struct SearchSettings: Codable, Sendable, Equatable {
+    /// The knowledge base state it was chosen for: a digest of every indexed chunk text and the embedding model.
+    public var kbHash: String
+    /// The embedding model of the dense side (part of the digest).
+    public var model: String
+    /// `convex` (weighted blend of min-max-normalised scores) or `rrf` (reciprocal rank fusion, k = 60).
+    public var method: String
+    /// The keyword share of a convex blend (1 − it is the dense share); unused by `rrf`.
+    public var keywordWeight: Double
+    /// Pseudo-queries the choice was scored on (0: too few chunks, the default was kept).
+    public var pseudoQueries: Int
+    /// Chunks in the knowledge base when chosen.
+    public var chunks: Int
+    public var chosenAt: Date
+    /// The objective (mean of R@5 and MRR@10 on the pseudo-queries) of every candidate, e.g. `convex:0.3`, `rrf`.
+    public var candidates: [String: Double]
+
+    public init(kbHash: String, model: String, method: String, keywordWeight: Double, pseudoQueries: Int, chunks: Int,
+                chosenAt: Date = Date(), candidates: [String: Double] = [:]) {
+        self.kbHash = kbHash
+        self.model = model
+        self.method = method
+        self.keywordWeight = keywordWeight
+        self.pseudoQueries = pseudoQueries
+        self.chunks = chunks
+        // Whole seconds, as recorded.
+        self.chosenAt = Date(timeIntervalSince1970: chosenAt.timeIntervalSince1970.rounded(.down))
+        self.candidates = candidates
+    }
+}

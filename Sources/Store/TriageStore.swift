@@ -44,6 +44,12 @@ public protocol TriageStore: ModelLifecycleStore {
     func indexableChunks() async throws -> [(id: Int64, category: String?, text: String)]
     /// Chunks by row id, with their article.
     func chunkHits(ids: [Int64]) async throws -> [Int64: ChunkHit]
+    /// The search settings chosen for the knowledge base state with this digest, if any were recorded.
+    func searchSettings(kbHash: String) async throws -> SearchSettings?
+    /// The search settings chosen most recently (for the knowledge base as it was then).
+    func latestSearchSettings() async throws -> SearchSettings?
+    /// Records search settings (replacing any recorded for the same digest).
+    func saveSearchSettings(_ settings: SearchSettings) async throws
 
     /// Keyword search over tickets (subject, body, resolution), best first.
     func searchTickets(_ query: String, limit: Int, resolvedOnly: Bool) async throws -> [TicketHit]
