@@ -103,15 +103,20 @@ struct JSONBodiesOnly: RouterMiddleware {
 }
 
 /// The browser's word on where a request comes from. A change made with the session cookie must come from this
-/// origin: refused when `Sec-Fetch-Site` names another site (even a same-site one: another port or subdomain is
-/// the same site) or when `Origin` is another origin or `null`. Programs send neither header and are not refused
-/// here (they still need the CSRF token or a key).
+/// origin: refused when `Sec-Fetch-Site` names anything else (even a same-site page: another port or subdomain is
+/// the same site). A browser that does not send `Sec-Fetch-Site` is judged by `Origin`, which must then be this
+/// host; `Origin: null` (what a browser sends for a form of a page with a strict referrer policy, or a sandboxed
+/// frame) decides nothing there. Programs send neither header. Neither case is enough on its own: every change
+/// also needs the session's CSRF token.
 enum CrossSite {
     static func refuse(_ request: Request) throws {
-        if let site = request.headers[.secFetchSite]?.lowercased(), site != "same-origin" {
-            throw HTTPError(.forbidden, message: "refused a \(site) request: changes come only from this site's own pages")
+        if let site = request.headers[.secFetchSite]?.lowercased() {
+            guard site == "same-origin" else {
+                throw HTTPError(.forbidden, message: "refused a \(site) request: changes come only from this site's own pages")
+            }
+            return
         }
-        if let origin = request.headers[.origin] {
+        if let origin = request.headers[.origin], origin != "null" {
             // Behind a proxy the host the browser used may arrive as X-Forwarded-Host (a page elsewhere cannot set it).
             let host = (request.headers[.forwardedHost] ?? request.head.authority)?.lowercased()
             guard let url = URL(string: origin), let originHost = url.host?.lowercased(), host != nil,

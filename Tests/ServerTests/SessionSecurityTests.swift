@@ -102,8 +102,8 @@ struct SessionSecurityTests {
                                                       body: WebSession.form(["reason": "csrf", "csrf": String(repeating: "0", count: 64)]))
             #expect(wrongToken.status == .forbidden)
             // Even with the token, the browser's word that the request comes from elsewhere is enough to refuse it.
-            for header: HTTPFields in [[.secFetchSite: "same-site"], [.secFetchSite: "cross-site"],
-                                       [.origin: "http://127.0.0.1:9999"], [.origin: "null"]] {
+            for header: HTTPFields in [[.secFetchSite: "same-site"], [.secFetchSite: "cross-site"], [.secFetchSite: "none"],
+                                       [.origin: "http://127.0.0.1:9999"], [.origin: "null", .secFetchSite: "cross-site"]] {
                 let response = try await client.execute(uri: rollback, method: .post, headers: form + header,
                                                         body: WebSession.form(["reason": "csrf", "csrf": session.csrf]))
                 #expect(response.status == .forbidden, "\(header)")
@@ -130,7 +130,9 @@ struct SessionSecurityTests {
             let created = try await client.execute(uri: "/v1/tickets", method: .post, headers: own,
                                                    body: ByteBuffer(string: #"{"externalID": "CSRF-OWN-1", "body": "My invoice is wrong."}"#))
             #expect(created.status == .created)
-            let ownForm = try await client.execute(uri: "/ui/models/challenger", method: .post, headers: form + [.secFetchSite: "same-origin"],
+            // A form of the page itself: Chromium sends Origin null beside Sec-Fetch-Site: same-origin.
+            let ownForm = try await client.execute(uri: "/ui/models/challenger", method: .post,
+                                                   headers: form + [.secFetchSite: "same-origin", .origin: "null"],
                                                    body: WebSession.form(["version": "router-test", "csrf": session.csrf]))
             #expect(ownForm.status == .seeOther)
         }

@@ -57,10 +57,10 @@ enum HTML {
                         body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
     }
 
-    /// Same-origin only: no inline scripts, no framing, no referrer leaks.
+    /// Same-origin only: no inline scripts, no framing, no referrer sent to another origin.
     static func securityHeaders(contentType: String) -> HTTPFields {
         [.contentType: contentType,
          .contentSecurityPolicy: "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
-         .init("X-Content-Type-Options")!: "nosniff", .init("Referrer-Policy")!: "no-referrer"]
+         .init("X-Content-Type-Options")!: "nosniff", .init("Referrer-Policy")!: "same-origin"]
     }
 }
