@@ -64,14 +64,14 @@ struct AnswerRoutes {
             guard let current = try await services.store.answer(id: id) else { throw HTTPError(.notFound, message: "no answer \(id)") }
             let title = try Validate.text(input.title, "title", max: 200, required: false) ?? current.title
             let body = try Validate.text(input.body, "body", max: 20_000, required: false) ?? current.body
-            return try await storeCall { try await services.store.editAnswer(id: id, title: title, body: body, expectedVersion: version, actor: context.actor) }
+            return try await services.store.editAnswer(id: id, title: title, body: body, expectedVersion: version, actor: context.actor)
         }
         for (action, status) in [("approve", AnswerStatus.approved), ("retire", .retired), ("reopen", .candidate)] {
             lead.on(.post, "/answers/{id}/\(action)") { request, context in
                 let id = try context.parameters.decoded("id")
                 let input = try await request.decode(as: AnswerStatusInput.self, context: context)
                 let reason = try Validate.text(input.reason, "reason", max: 2_000, required: false)
-                return try await storeCall { try await services.store.setAnswerStatus(id: id, to: status, actor: context.actor, reason: reason) }
+                return try await services.store.setAnswerStatus(id: id, to: status, actor: context.actor, reason: reason)
             }
         }
         lead.on(.post, "/answers/mine") { _, context in
@@ -107,9 +107,5 @@ struct AnswerRoutes {
             title: title, body: body, category: try Validate.text(input.category, "category", max: 100, required: false), withheld: [],
             examples: [AnswerExample(answerID: "", ticketExternalID: nil, text: title, vector: vector, model: services.embedder.modelName)]),
             origin: .manual, actor: actor)
-    }
-
-    private func storeCall<T>(_ call: () async throws -> T) async throws -> T {
-        do { return try await call() } catch let error as StoreError { throw HTTPError(error.status, message: error.description) }
     }
 }
