@@ -8,6 +8,11 @@ public enum RetrievalMetrics {
         return Double(Set(ranked.prefix(k)).intersection(relevant).count) / Double(relevant.count)
     }
 
+    /// 1 when any relevant id is in the top k, else 0 (averaged over queries: the hit rate, or success@k).
+    public static func hit(at k: Int, ranked: [String], relevant: Set<String>) -> Double {
+        ranked.prefix(k).contains(where: relevant.contains) ? 1 : 0
+    }
+
     /// 1 / rank of the first relevant id within the top k, else 0.
     public static func reciprocalRank(at k: Int, ranked: [String], relevant: Set<String>) -> Double {
         guard let index = ranked.prefix(k).firstIndex(where: relevant.contains) else { return 0 }

@@ -10,10 +10,12 @@ import Store
 struct EvalRetrievalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "retrieval",
-        abstract: "Score search modes side by side: R@1/5/10, MRR@10, nDCG@10 (article level), with n.",
+        abstract: "Score search modes side by side: hit rate and recall at 1/5/10, MRR@10, nDCG@10 (article level), with n.",
         discussion: """
             The corpus (JSON/JSONL articles, or a Markdown folder) is ingested into a fresh store in a temporary \
-            folder, chunked as in production; each query's chunks are collapsed to articles at their best rank.
+            folder, chunked as in production; each query's chunks are collapsed to articles at their best rank. \
+            Hit@k is the share of queries with any relevant article in the top k; R@k the share of each query's \
+            relevant articles found there, averaged (they differ only for queries with several relevant articles).
             """
     )
 
@@ -32,7 +34,7 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
     @Option(help: "Largest chunk, in characters (as `ingest kb`).") var chunkSize = 1000
     @Option(help: "Also score the hybrid blend boosted by this router's category (champion, latest, a version name, or a version folder).")
     var router: String?
-    @Option(help: "Write each query's top-10 articles per mode to this JSONL file (error analysis).")
+    @Option(help: "Write each query's top-10 articles in every mode to this JSONL file (error analysis).")
     var details: String?
 
     struct Output: Encodable {
@@ -57,12 +59,17 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
         Report.note("eval: \(report.counts.stored) articles, \(counts.chunks) chunks, \(judged.count) queries")
 
         let evaluator = RetrievalEvaluator()
+        var ranked: [String: [[SearchHit]]] = [:]  // every mode's hits, for --details
+        func scored(_ mode: String, _ hits: [[SearchHit]], _ latencies: [Double]) -> RetrievalScores {
+            ranked[mode] = hits
+            return evaluator.score(mode: mode, hits: hits, queries: judged, latenciesMs: latencies)
+        }
         let fts = try await evaluator.run(KeywordRetriever(store: store), queries: judged)
         let bm25Retriever = try await MemoryKeywordRetriever(store: store)
         let bm25 = try await evaluator.run(bm25Retriever, queries: judged)
         var results = [
-            evaluator.score(mode: "bm25-fts", hits: fts.hits, queries: judged, latenciesMs: fts.latenciesMs),
-            evaluator.score(mode: "bm25", hits: bm25.hits, queries: judged, latenciesMs: bm25.latenciesMs),
+            scored("bm25-fts", fts.hits, fts.latenciesMs),
+            scored("bm25", bm25.hits, bm25.latenciesMs),
         ]
         if !keywordOnly {
             let encoder = try EncoderLoader.load(explicit: model)
@@ -71,15 +78,14 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
             Report.note("eval: embedded \(embedded) chunks in \(String(format: "%.1f", (ContinuousClock.now - started).seconds)) s")
             let denseRetriever = try await DenseRetriever(store: store, embedder: encoder)
             let dense = try await evaluator.run(denseRetriever, queries: judged)
-            results.append(evaluator.score(mode: "dense", hits: dense.hits, queries: judged, latenciesMs: dense.latenciesMs))
+            results.append(scored("dense", dense.hits, dense.latenciesMs))
             let rrf = try await evaluator.run(
                 HybridRetriever(keyword: bm25Retriever, dense: denseRetriever, fusion: .reciprocalRank(k: 60)),
                 queries: judged)
-            results.append(evaluator.score(mode: "hybrid-rrf", hits: rrf.hits, queries: judged, latenciesMs: rrf.latenciesMs))
+            results.append(scored("hybrid-rrf", rrf.hits, rrf.latenciesMs))
             let latencies = zip(bm25.latenciesMs, dense.latenciesMs).map { max($0, $1) }
-            results.append(evaluator.score(mode: "hybrid-0.25", hits: evaluator.fuse(keyword: bm25, dense: dense,
-                                                                                      fusion: .convex(keywordWeight: 0.25)),
-                                           queries: judged, latenciesMs: latencies))
+            results.append(scored("hybrid-0.25", evaluator.fuse(keyword: bm25, dense: dense, fusion: .convex(keywordWeight: 0.25)),
+                                  latencies))
             // The product's own choice: made from the corpus alone, as at ingest (no judged query is read).
             let tuning = ContinuousClock.now
             let kbHash = SearchTuner.kbHash(texts: try await store.indexableChunks().map(\.text), model: encoder.modelName)
@@ -88,16 +94,15 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
             let settings = try await tuner.choose(keyword: bm25Retriever, dense: denseRetriever, kbHash: kbHash)
             Report.note("eval: search settings chosen on \(settings.pseudoQueries) pseudo-queries in "
                 + String(format: "%.1f", (ContinuousClock.now - tuning).seconds) + " s")
-            var auto = evaluator.score(mode: "hybrid-auto", hits: evaluator.fuse(keyword: bm25, dense: dense, fusion: settings.fusion),
-                                       queries: judged, latenciesMs: latencies)
+            var auto = scored("hybrid-auto", evaluator.fuse(keyword: bm25, dense: dense, fusion: settings.fusion), latencies)
             auto.searchSettings = settings
             results.append(auto)
             results.append(evaluator.crossFittedConvex(keyword: bm25, dense: dense, queries: judged))
             if weightCurve {
                 for weight in SearchTuner().grid {
-                    results.append(evaluator.score(mode: "convex-w" + String(format: "%.1f", weight),
-                                                   hits: evaluator.fuse(keyword: bm25, dense: dense, fusion: .convex(keywordWeight: weight)),
-                                                   queries: judged, latenciesMs: latencies))
+                    results.append(scored("convex-w" + String(format: "%.1f", weight),
+                                          evaluator.fuse(keyword: bm25, dense: dense, fusion: .convex(keywordWeight: weight)),
+                                          latencies))
                 }
             }
             if let router {
@@ -111,15 +116,15 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
                 }
                 results.append(evaluator.crossFittedConvex(keyword: bm25, dense: dense, queries: judged, routes: routes))
             }
-            if let details {
-                try Self.writeDetails(details, queries: judged, runs: ["bm25": bm25, "dense": dense])
-            }
         }
+        if let details { try Self.writeDetails(details, queries: judged, ranked: ranked) }
         let output = Output(corpus: corpus, queries: queries, articles: report.counts.stored, chunks: counts.chunks,
                             results: results)
-        let table = Report.table([["mode", "n", "R@1", "R@5", "R@10", "MRR@10", "nDCG@10", "p50 ms", "p95 ms", "notes"]]
+        let table = Report.table([["mode", "n", "Hit@1", "Hit@5", "Hit@10", "R@1", "R@5", "R@10", "MRR@10", "nDCG@10",
+                                   "p50 ms", "p95 ms", "notes"]]
             + results.map { r in
-                [r.mode, String(r.n)] + [r.recallAt1, r.recallAt5, r.recallAt10, r.mrrAt10, r.ndcgAt10]
+                [r.mode, String(r.n)] + [r.hitRateAt1, r.hitRateAt5, r.hitRateAt10, r.recallAt1, r.recallAt5, r.recallAt10,
+                                         r.mrrAt10, r.ndcgAt10]
                     .map { String(format: "%.3f", $0) }
                     + [String(format: "%.1f", r.latencyMsP50), String(format: "%.1f", r.latencyMsP95),
                        Self.notes(r)]
@@ -133,6 +138,8 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
 
                 Corpus `\(corpus)` (\(output.articles) articles, \(output.chunks) chunks); queries `\(queries)` \
                 (n = \(judged.count)). Article-level metrics; chunks of one article count once at their best rank. \
+                Hit@k: share of queries with any relevant article in the top k; R@k: share of each query's \
+                relevant articles in the top k, averaged over queries. \
                 bm25-fts: SQLite FTS5 bm25(); bm25: the in-memory index; dense: all-MiniLM-L6-v2 cosine; \
                 hybrid-rrf: reciprocal rank fusion (k = 60) of bm25 and dense; hybrid-0.25: the convex blend with \
                 the fixed keyword weight 0.25; hybrid-auto: the blend the product chooses for this corpus from \
@@ -166,13 +173,13 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
     }
 
     /// One JSON line per query: its text, relevant ids and each mode's top-10 article ids.
-    static func writeDetails(_ path: String, queries: [JudgedQuery], runs: [String: RetrievalEvaluator.Run]) throws {
+    static func writeDetails(_ path: String, queries: [JudgedQuery], ranked: [String: [[SearchHit]]]) throws {
         var lines: [String] = []
         for (i, query) in queries.enumerated() {
             var object: [String: Any] = ["id": query.id, "query": query.text, "relevant": query.relevant.sorted()]
-            for (mode, run) in runs {
+            for (mode, hits) in ranked {
                 var seen = Set<String>()
-                object[mode] = Array(run.hits[i].map(\.articleID).filter { seen.insert($0).inserted }.prefix(10))
+                object[mode] = Array(hits[i].map(\.articleID).filter { seen.insert($0).inserted }.prefix(10))
             }
             lines.append(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]),
                                 as: UTF8.self))

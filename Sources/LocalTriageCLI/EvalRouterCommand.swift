@@ -15,22 +15,77 @@ struct EvalRouterCommand: AsyncParsableCommand {
     @OptionGroup var source: RoutingDataOptions
     @Option(help: ArgumentHelp(stringLiteral: RouterSelection.help)) var model = "champion"
     @Option(help: "Write report.json and report.md to this folder.") var out: String?
+    @Option(help: "Rows with this label belong to no category: abstaining on them is correct. They are scored apart from the rest (the per-category metrics cover in-scope rows only).")
+    var outOfScopeLabel = "out_of_scope"
+    @Option(help: "Write each row's prediction to this JSONL file.") var details: String?
+
+    /// How the router treats rows of no category.
+    struct OutOfScopeScores: Encodable {
+        var label: String
+        var n: Int
+        /// Share of out-of-scope rows abstained on.
+        var recall: Double
+        /// Over all rows: in-scope rows routed to their category, out-of-scope rows abstained on.
+        var accuracy: Double
+        var allRows: Int
+    }
 
     struct Output: Encodable {
         var model: String
         var data: String
+        /// In-scope rows only when the data has out-of-scope rows.
         var router: RouterEvaluation
+        var outOfScope: OutOfScopeScores?
         var baselines: [String: RouterEvaluation]
+    }
+
+    /// One row of `--details`.
+    struct Detail: Encodable {
+        var row: Int
+        var text: String
+        var label: String
+        var outOfScope: Bool
+        var suggested: String
+        var routed: String?
+        var confidence: Double
+        var abstained: Bool
+        var abstainReason: String?
+        var familiarity: Double?
+        var correct: Bool
     }
 
     func run() async throws {
         let home = try global.homeDirectory()
         let loaded = try await RouterSelection.load(model, home: home)
         let (router, version) = (loaded.router, loaded.version)
-        let examples = try source.read()
+        let all = try source.read()
+        let allDecisions = try Self.route(router, all.map(\.text))
+        let inScope = all.indices.filter { all[$0].category != outOfScopeLabel }
+        let examples: [RoutingExample] = inScope.map { all[$0] }
+        let decisions: [RoutingDecision] = inScope.map { allDecisions[$0] }
         let texts = examples.map(\.text)
-        let embeddings = router.usesEmbeddings ? try EncoderLoader.load().encode(texts) : []
-        let decisions = texts.indices.map { router.route(texts[$0], embedding: router.usesEmbeddings ? embeddings[$0] : nil) }
+        let correct = all.indices.map { i in
+            all[i].category == outOfScopeLabel ? allDecisions[i].abstained : allDecisions[i].category == all[i].category
+        }
+        var outOfScope: OutOfScopeScores?
+        if inScope.count < all.count {
+            let outside = all.indices.filter { all[$0].category == outOfScopeLabel }
+            outOfScope = OutOfScopeScores(
+                label: outOfScopeLabel, n: outside.count,
+                recall: Double(outside.filter { allDecisions[$0].abstained }.count) / Double(outside.count),
+                accuracy: Double(correct.filter { $0 }.count) / Double(all.count), allRows: all.count)
+        }
+        if let details {
+            let lines = try all.indices.map { i in
+                let d = allDecisions[i]
+                return String(decoding: try JSONEncoder.sorted.encode(Detail(
+                    row: i + 1, text: all[i].text, label: all[i].category, outOfScope: all[i].category == outOfScopeLabel,
+                    suggested: d.suggestedCategory, routed: d.category, confidence: d.confidence, abstained: d.abstained,
+                    abstainReason: d.abstainReason?.rawValue, familiarity: d.familiarity, correct: correct[i])), as: UTF8.self)
+            }
+            try (lines.joined(separator: "\n") + "\n").write(toFile: details, atomically: true, encoding: .utf8)
+        }
+        guard !examples.isEmpty else { throw ValidationError("every row of \(source.data) is labelled \(outOfScopeLabel)") }
         let evaluation = RouterEvaluation.evaluate(
             truth: examples.map(\.category), predicted: decisions.map(\.suggestedCategory),
             confidence: decisions.map(\.confidence), abstained: decisions.map(\.abstained),
@@ -59,7 +114,8 @@ struct EvalRouterCommand: AsyncParsableCommand {
                 confidence: guesses.map(\.confidence), abstained: guesses.map { _ in false },
                 truthPriority: examples.map(\.priority), predictedPriority: guesses.map(\.priority))
         }
-        let output = Output(model: version, data: source.data, router: evaluation, baselines: baselines)
+        let output = Output(model: version, data: source.data, router: evaluation, outOfScope: outOfScope,
+                            baselines: baselines)
         let table = Self.table(output)
         if let out {
             let dir = URL(fileURLWithPath: out)
@@ -70,6 +126,11 @@ struct EvalRouterCommand: AsyncParsableCommand {
         }
         if global.json { return try Report.json(output) }
         print(table)
+    }
+
+    static func route(_ router: Router, _ texts: [String]) throws -> [RoutingDecision] {
+        let embeddings = router.usesEmbeddings ? try EncoderLoader.load().encode(texts) : []
+        return texts.indices.map { router.route(texts[$0], embedding: router.usesEmbeddings ? embeddings[$0] : nil) }
     }
 
     static func table(_ output: Output) -> String {
@@ -85,6 +146,11 @@ struct EvalRouterCommand: AsyncParsableCommand {
             rows.append([name, cell(b.accuracy), cell(b.macroF1), cell(b.p1Recall), cell(b.p1Precision), "–", "–"])
         }
         var text = Report.table(rows)
+        if let o = output.outOfScope {
+            text += String(format: "\n\nout of scope (label %@): n = %d, abstained on %.3f; accuracy over all %d rows %.3f "
+                + "(in-scope rows routed to their category, out-of-scope rows abstained on); the rows above are in-scope only",
+                           o.label, o.n, o.recall, o.allRows, o.accuracy)
+        }
         text += "\n\nper class (router):\n" + Report.table([["label", "support", "precision", "recall", "F1"]]
             + output.router.perClass.map { [$0.label, String($0.support)] + [$0.precision, $0.recall, $0.f1].map { String(format: "%.3f", $0) } })
         text += "\n\naccuracy / coverage:\n" + Report.table([["threshold", "coverage", "accuracy"]]

@@ -15,10 +15,15 @@ public struct JudgedQuery: Sendable, Equatable {
     }
 }
 
-/// Mean ranking metrics of one retrieval mode over a query set, at the article level.
+/// Mean ranking metrics of one retrieval mode over a query set, at the article level. `recallAt…` is the share of
+/// a query's relevant ids found in the top k; `hitRateAt…` the share of queries with any relevant id there (the two
+/// differ only for queries with several relevant ids).
 public struct RetrievalScores: Codable, Sendable, Equatable {
     public var mode: String
     public var n: Int
+    public var hitRateAt1: Double
+    public var hitRateAt5: Double
+    public var hitRateAt10: Double
     public var recallAt1: Double
     public var recallAt5: Double
     public var recallAt10: Double
@@ -70,7 +75,7 @@ public struct RetrievalEvaluator: Sendable {
     /// Scores hit lists (one per query, in query order).
     public func score(mode: String, hits: [[SearchHit]], queries: [JudgedQuery], latenciesMs: [Double])
         -> RetrievalScores {
-        var sums = [Double](repeating: 0, count: 5)
+        var sums = [Double](repeating: 0, count: 8)
         for (query, queryHits) in zip(queries, hits) {
             var seen = Set<String>()
             let ranked = queryHits.map(\.articleID).filter { seen.insert($0).inserted }
@@ -79,10 +84,14 @@ public struct RetrievalEvaluator: Sendable {
             sums[2] += RetrievalMetrics.recall(at: 10, ranked: ranked, relevant: query.relevant)
             sums[3] += RetrievalMetrics.reciprocalRank(at: 10, ranked: ranked, relevant: query.relevant)
             sums[4] += RetrievalMetrics.ndcg(at: 10, ranked: ranked, relevant: query.relevant)
+            for (slot, k) in [(5, 1), (6, 5), (7, 10)] {
+                sums[slot] += RetrievalMetrics.hit(at: k, ranked: ranked, relevant: query.relevant)
+            }
         }
         let n = Double(max(queries.count, 1))
         let latency = Percentiles(latenciesMs)
-        return RetrievalScores(mode: mode, n: queries.count, recallAt1: sums[0] / n, recallAt5: sums[1] / n,
+        return RetrievalScores(mode: mode, n: queries.count, hitRateAt1: sums[5] / n, hitRateAt5: sums[6] / n,
+                               hitRateAt10: sums[7] / n, recallAt1: sums[0] / n, recallAt5: sums[1] / n,
                                recallAt10: sums[2] / n, mrrAt10: sums[3] / n, ndcgAt10: sums[4] / n,
                                latencyMsP50: latency.p50, latencyMsP95: latency.p95)
     }

@@ -30,6 +30,24 @@ extension CLITests {
         let weakAccuracy = try #require((weak["evaluation"] as? [String: Any])?["accuracy"] as? Double)
         #expect((strong["evaluation"] as? [String: Any])?["n"] as? Int == 60)
 
+        // Rows of no category are scored apart: abstaining on them is right; every row's prediction in --details.
+        let mixed = URL(fileURLWithPath: home).appendingPathComponent("mixed.jsonl")
+        let outside = [#"{"text": "What is the capital of Mongolia?", "category": "out_of_scope"}"#,
+                       #"{"text": "Write me a poem about autumn leaves", "category": "out_of_scope"}"#]
+        try (String(contentsOf: eval, encoding: .utf8).split(separator: "\n").map(String.init) + outside)
+            .joined(separator: "\n").write(to: mixed, atomically: true, encoding: .utf8)
+        let details = URL(fileURLWithPath: home).appendingPathComponent("rows.jsonl")
+        let report = try CLI.json(["eval", "router", "--data", mixed.path, "--model", v2, "--details", details.path,
+                                   "--home", home])
+        let outOfScope = try #require(report["outOfScope"] as? [String: Any])
+        #expect(outOfScope["n"] as? Int == 2 && outOfScope["allRows"] as? Int == 62)
+        #expect((report["router"] as? [String: Any])?["n"] as? Int == 60, "category metrics cover in-scope rows only")
+        let rows = try String(contentsOf: details, encoding: .utf8).split(separator: "\n")
+            .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(rows.count == 62 && rows.filter { $0["outOfScope"] as? Bool == true }.count == 2)
+        let right = Double(rows.filter { $0["correct"] as? Bool == true }.count) / 62
+        #expect(abs(right - (outOfScope["accuracy"] as? Double ?? -1)) < 1e-9)
+
         let ticket = ["triage", "--text", "I was charged twice for my subscription", "--home", home]
         #expect(try CLI.json(ticket)["model"] as? String == v1)
 

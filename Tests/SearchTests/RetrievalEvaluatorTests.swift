@@ -33,5 +33,14 @@ import Testing
         #expect(scores.recallAt1 == (1 + 1 + 0.5) / 3)
         #expect(scores.mrrAt10 == 1)
         #expect(scores.recallAt10 == (1 + 1 + 0.5) / 3)
+        // The hit rate counts q3 whole: one of its relevant articles is in the top 1.
+        #expect(scores.hitRateAt1 == 1 && scores.hitRateAt10 == 1)
+
+        let misnamed = dir.appendingPathComponent("misnamed.jsonl")
+        try #"{"q": "remove my account", "answer": "faq1"}"#.write(to: misnamed, atomically: true, encoding: .utf8)
+        let error = try #require(throws: (any Error).self) { try JudgedQueryReader.read(path: misnamed.path) }
+        let message = "\(error)"
+        #expect(message.contains("query/text/question") && message.contains("gold_id/relevant_kb_articles")
+            && message.contains("this one has answer, q"), "\(message)")
     }
 }
