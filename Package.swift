@@ -29,8 +29,9 @@ let package = Package(
         .target(name: "Search", dependencies: [
             "Domain", "Store", "Ingest", "CBLAS", .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
-        // Routing: TF-IDF features, multinomial logistic regression, calibration.
-        .target(name: "Routing", dependencies: ["Domain", "Ingest"]),
+        // Routing: TF-IDF features, multinomial logistic regression blended with embedding centroids, calibration by
+        // cross-validation, and familiarity (nearest training example) for tickets of no known kind.
+        .target(name: "Routing", dependencies: ["Domain", "Ingest", "CBLAS"]),
         // CBLAS: OpenBLAS from Debian (libopenblas-dev).
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         // Embeddings: all-MiniLM-L6-v2 sentence encoder (WordPiece + BERT forward pass on BLAS).

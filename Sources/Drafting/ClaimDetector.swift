@@ -76,8 +76,13 @@ public struct ClaimDetector: Sendable {
     /// Trains on `examples` (the bundled set by default).
     public static func train(embedder: any TextEmbedder, examples: [Example]? = nil) throws -> ClaimDetector {
         let examples = try examples ?? Self.examples(at: trainingSetURL)
+        // The detector reads the class probabilities only: no abstaining, no familiarity check, no centroid blend,
+        // and one held-out split (it is trained at start-up, where five folds would cost five fits).
         var options = RouterOptions()
         options.abstainBelow = 0
+        options.detectUnfamiliar = false
+        options.centroidWeights = [0]
+        options.crossValidateBelow = 0
         let router = try Routing.Router.train(examples.map { RoutingExample(text: $0.text, category: $0.label, priority: nil) },
                                              options: options, embed: { try embedder.embed($0) })
         return ClaimDetector(classifier: router, embedder: embedder)

@@ -27,8 +27,14 @@ public enum ModelCard {
                 + "\(run.parameters["abstainBelow"] ?? "?"))",
             "- Features: TF-IDF (word 1–2-grams, character 2–5-grams)"
                 + (embeddings ? " + all-MiniLM-L6-v2 sentence embeddings" : " only (no sentence embeddings)"),
-            "- Classifier: multinomial logistic regression, L2 \(run.parameters["chosenL2"] ?? "?") chosen on the validation split, "
-                + "temperature \(run.parameters["temperature"] ?? "?")",
+            "- Classifier: multinomial logistic regression, L2 \(run.parameters["chosenL2"] ?? "?") chosen on held-out predictions "
+                + "(\(run.parameters["validationFolds"].map { $0 == "1" ? "one validation split" : "\($0)-fold cross-validation" } ?? "a validation split")), "
+                + "temperature \(run.parameters["temperature"] ?? "?")"
+                + (run.parameters["centroidWeight"].map { ", blended with embedding centroids at weight \($0)" } ?? ""),
+            "- Unfamiliar tickets: " + (run.parameters["familiarityThreshold"].map { threshold in
+                "abstains when a ticket's similarity to the nearest training example is below \(threshold) (the "
+                    + "\(run.parameters["unfamiliarShare"] ?? "?") quantile of the training examples' own)"
+            } ?? "not checked (no sentence embeddings)"),
             "- Categories (\(categories.count)): \(categories.joined(separator: ", "))",
             "- Trained \(ISO8601DateFormatter().string(from: run.startedAt)) by \(run.actor) in "
                 + String(format: "%.1f s", run.durationSeconds) + ", code \(run.codeVersion)",

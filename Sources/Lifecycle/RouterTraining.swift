@@ -152,6 +152,12 @@ public struct RouterTraining {
             "priorityField": trainingData.priorityField,
         ]
         if let threshold = router.p1Threshold { parameters["p1Threshold"] = "\(threshold)" }
+        if let folds = router.validation.folds { parameters["validationFolds"] = "\(folds)" }
+        if let weight = router.centroidWeight { parameters["centroidWeight"] = "\(weight)" }
+        if let familiarity = router.familiarity {
+            parameters["unfamiliarShare"] = "\(familiarity.falseAlarmShare)"
+            parameters["familiarityThreshold"] = "\(familiarity.threshold)"
+        }
         if !queues.isEmpty {
             parameters["queues"] = queues.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
         }

@@ -51,6 +51,8 @@ struct TrainRouter: AsyncParsableCommand {
     @Option(help: "Why the evaluation set is re-frozen.") var reason: String?
     @Flag(help: "TF-IDF features only (no sentence embeddings).") var noEmbeddings = false
     @Option(help: "Calibrated confidence below which the router abstains.") var abstainBelow = 0.5
+    @Option(help: "Share of tickets of known categories the familiarity check may call unfamiliar (with embeddings).")
+    var unfamiliarShare = 0.05
     @Option(help: "L2 strengths to try on the validation split, comma-separated.") var l2 = "3e-6,1e-5,3e-5,1e-4"
     @Option(help: "A JSON file mapping categories to queues ({\"Billing\": \"finance-team\"}); unmapped ones route to a queue of their own name.")
     var queues: String?
@@ -87,6 +89,7 @@ struct TrainRouter: AsyncParsableCommand {
         training.refreezeReason = refreezeEvalSet ? reason : nil
         training.options.useEmbeddings = !noEmbeddings
         training.options.abstainBelow = abstainBelow
+        training.options.unfamiliarShare = unfamiliarShare
         training.options.l2Grid = try l2.split(separator: ",").map {
             guard let value = Float($0.trimmingCharacters(in: .whitespaces)), value > 0 else {
                 throw ValidationError("--l2 takes positive numbers separated by commas")
@@ -175,7 +178,7 @@ struct TriageCommand: AsyncParsableCommand {
         if global.json { return try Report.json(TextOutput(decision: decision, model: version)) }
         print("router \(version)")
         print(decision.abstained
-              ? "category: needs human (best guess \(decision.suggestedCategory))"
+              ? "category: needs human (best guess \(decision.suggestedCategory)): \(decision.abstainExplanation ?? "")"
               : "category: \(decision.category!)  queue: \(decision.queue!)")
         print(String(format: "confidence: %.2f", decision.confidence))
         if let priority = decision.priority {

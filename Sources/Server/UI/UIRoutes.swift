@@ -143,7 +143,9 @@ struct UIRoutes {
 
     func ticketPage(_ t: Ticket, _ p: StoredPrediction?, _ hits: some Collection<ChunkHit>) -> String {
         let prediction = p.map {
-            "<p>Router (\(HTML.escape($0.modelVersion))): <strong>\($0.abstained ? "needs human" : HTML.escape($0.queue ?? $0.category ?? ""))</strong>, "
+            let why = (try? JSONDecoder().decode(RoutingDecision.self, from: Data($0.details.utf8)))?.abstainExplanation
+            return "<p>Router (\(HTML.escape($0.modelVersion))): <strong>\($0.abstained ? "needs human" : HTML.escape($0.queue ?? $0.category ?? ""))</strong>"
+                + (why.map { " <span class=\"muted\">(\(HTML.escape($0)))</span>" } ?? "") + ", "
                 + String(format: "confidence %.0f%%", $0.confidence * 100) + ", priority \($0.priority?.rawValue ?? "–")</p>"
         } ?? "<p class=\"muted\">Not routed yet.</p>"
         let sources = hits.map {
