@@ -307,7 +307,7 @@ public struct Router: Codable, Sendable {
         public var logits: [Float]
         /// Similarity to the nearest training example (nil without a familiarity check).
         public var familiarity: Double?
-        /// Cosine similarity to the nearest category centroid (nil without embeddings).
+        /// Cosine similarity to the nearest category centroid (nil unless the centroid blend was chosen).
         public var nearestCentroid: Double?
     }
 
