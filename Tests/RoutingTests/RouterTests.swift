@@ -67,6 +67,35 @@ import Testing
         #expect(model.probabilities(rows[19])[1] > 0.8 && model.probabilities(rows[0])[0] > 0.8)
     }
 
+    /// The objective's gradient (dense part by matrix products, rows split over the cores) against central
+    /// finite differences of its loss, with sparse and dense features, class weights and the L2 term.
+    @Test func gradientMatchesFiniteDifferences() {
+        var rng = SeededRandom(seed: 7)
+        let (classes, sparse, dense, count) = (5, 30, 7, 700)
+        let unit = { (rng: inout SeededRandom) in Float(rng.next() % 2_001) / 1_000 - 1 }
+        var rows: [FeatureRow] = [], labels: [Int] = []
+        for _ in 0..<count {
+            let indices = Array(Set((0..<4).map { _ in Int32(rng.next() % UInt64(sparse)) })).sorted()
+            rows.append(FeatureRow(sparse: SparseVector(indices: indices, values: indices.map { _ in unit(&rng) }),
+                                   dense: (0..<dense).map { _ in unit(&rng) }))
+            labels.append(Int(rng.next() % UInt64(classes)))
+        }
+        let model = SoftmaxRegression(classes: classes, sparseDimension: sparse, denseDimension: dense)
+        let weights = labels.map { Float(1 + $0) / 3 }
+        let objective = SoftmaxRegression.Objective(model: model, rows: rows, labels: labels, weights: weights, l2: 0.05)
+        #expect(objective.slices == min(2, ProcessInfo.processInfo.activeProcessorCount))
+        let theta = (0..<model.parameters.count).map { _ in unit(&rng) / 2 }
+        let (_, gradient) = objective.evaluate(theta)
+        // Sparse weights, dense weights and biases.
+        for index in [0, 17, 64, sparse * classes + 3, (sparse + dense) * classes - 1, (sparse + dense) * classes + 2] {
+            var plus = theta, minus = theta
+            plus[index] += 1e-2
+            minus[index] -= 1e-2
+            let numeric = (objective.evaluate(plus).0 - objective.evaluate(minus).0) / 2e-2
+            #expect(abs(numeric - gradient[index]) < 1e-3 + 0.02 * abs(gradient[index]), "parameter \(index)")
+        }
+    }
+
     @Test func separatesThreeClassesOfSparseText() throws {
         let texts = ["refund my charge", "card was charged twice", "invoice vat number", "app crashes on start",
                      "desktop sync error", "crash after update", "reset my password", "cannot log in", "2fa codes fail"]
