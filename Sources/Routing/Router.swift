@@ -184,18 +184,24 @@ public struct Router: Codable, Sendable {
         }
         let held = folds.flatMap(\.held)
         let heldLabels = held.map { labels[$0] }
-        var best: (l2: Float, accuracy: Double, logits: [[Float]])?
-        for l2 in options.l2Grid {
+        // The grid strongest λ first, each fold's fit warm-started from its fit at the previous λ (the optimum moves
+        // little between neighbouring λs); ties in accuracy go to the λ listed first in the grid.
+        var best: (l2: Float, accuracy: Double, logits: [[Float]], models: [SoftmaxRegression], rank: Int)?
+        var models = folds.map {
+            SoftmaxRegression(classes: categories.count, sparseDimension: $0.vectorizer.dimension, denseDimension: denseDimension)
+        }
+        let grid = options.l2Grid.enumerated().sorted { ($0.element, $1.offset) > ($1.element, $0.offset) }
+        for (rank, l2) in grid {
             var logits: [[Float]] = []
-            for fold in folds {
-                var model = SoftmaxRegression(classes: categories.count, sparseDimension: fold.vectorizer.dimension,
-                                              denseDimension: denseDimension)
-                model.fit(fold.keptRows, labels: fold.kept.map { labels[$0] }, options: fitOptions(l2))
-                logits += fold.heldRows.map { model.logits($0) }
+            for (f, fold) in folds.enumerated() {
+                models[f].fit(fold.keptRows, labels: fold.kept.map { labels[$0] }, options: fitOptions(l2))
+                logits += fold.heldRows.map { models[f].logits($0) }
             }
             let correct = zip(logits, heldLabels).filter { argmax($0) == $1 }.count
             let accuracy = held.isEmpty ? 0 : Double(correct) / Double(held.count)
-            if best == nil || accuracy > best!.accuracy { best = (l2, accuracy, logits) }
+            if best == nil || accuracy > best!.accuracy || (accuracy == best!.accuracy && rank < best!.rank) {
+                best = (l2, accuracy, logits, models, rank)
+            }
         }
         let l2 = best!.l2
         let temperature = Calibration.fitTemperature(logits: best!.logits, labels: heldLabels)
@@ -265,6 +271,12 @@ public struct Router: Codable, Sendable {
         let allRows = rows(Array(examples.indices), vectorizer)
         var categoryModel = SoftmaxRegression(classes: categories.count, sparseDimension: vectorizer.dimension,
                                               denseDimension: denseDimension)
+        if let first = folds.first, let solution = best!.models.first {
+            // Warm start from the first fold's solution at the chosen λ, its features moved to the full vocabulary.
+            let featureMap = first.vectorizer.vocabulary.sorted { $0.value < $1.value }
+                .map { term, _ in vectorizer.vocabulary[term].map(Int.init) ?? -1 }
+            categoryModel = solution.remapped(sparseDimension: vectorizer.dimension, featureMap: featureMap)
+        }
         categoryModel.fit(allRows, labels: labels, options: fitOptions(l2))
         var priorityModel: SoftmaxRegression?
         if priorities.count >= 2 {
