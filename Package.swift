@@ -23,15 +23,18 @@ let package = Package(
         .target(name: "Domain", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // Store: the TriageStore protocol and its embedded SQLite (GRDB) implementation.
         .target(name: "Store", dependencies: ["Domain", .product(name: "GRDB", package: "GRDB.swift")]),
-        // Ingest: file readers (CSV, JSON, JSONL, Markdown), field mapping, validation, the ingest pipeline.
-        .target(name: "Ingest", dependencies: ["Domain", "Store"]),
+        // Readers: file readers (CSV, JSON, JSONL, Markdown), field mapping, and the one ticket validator (files and
+        // the API). No storage.
+        .target(name: "Readers", dependencies: ["Domain"]),
+        // Ingest: the resumable ingest pipeline from readers into the store.
+        .target(name: "Ingest", dependencies: ["Domain", "Readers", "Store"]),
         // Search: retrievers (BM25, dense, hybrid), fusion, and their evaluation.
         .target(name: "Search", dependencies: [
-            "Domain", "Store", "Ingest", "CBLAS", .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            "Domain", "Store", "Readers", "CBLAS", .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
         // Routing: TF-IDF features, multinomial logistic regression blended with embedding centroids, calibration by
         // cross-validation, and familiarity (nearest training example) for tickets of no known kind.
-        .target(name: "Routing", dependencies: ["Domain", "Ingest", "CBLAS"]),
+        .target(name: "Routing", dependencies: ["Domain", "Readers", "CBLAS"]),
         // CBLAS: OpenBLAS from Debian (libopenblas-dev).
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         // Embeddings: all-MiniLM-L6-v2 sentence encoder (WordPiece + BERT forward pass on BLAS).
@@ -55,7 +58,7 @@ let package = Package(
         .target(name: "Monitoring", dependencies: ["Domain", "CBLAS"]),
         // Server: the HTTP API (Hummingbird), API keys and roles, health, readiness and Prometheus metrics.
         .target(name: "Server", dependencies: [
-            "Domain", "Store", "Search", "Routing", "Drafting", "LLM", "Lifecycle", "Monitoring",
+            "Domain", "Store", "Readers", "Search", "Routing", "Drafting", "LLM", "Lifecycle", "Monitoring",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -68,7 +71,7 @@ let package = Package(
         .executableTarget(
             name: "LocalTriageCLI",
             dependencies: [
-                "Domain", "Store", "Ingest", "Search", "Routing", "Embeddings", "LLM", "Drafting", "Lifecycle", "Monitoring", "Server",
+                "Domain", "Store", "Readers", "Ingest", "Search", "Routing", "Embeddings", "LLM", "Drafting", "Lifecycle", "Monitoring", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
@@ -77,14 +80,14 @@ let package = Package(
         .target(name: "TestSupport", dependencies: [.product(name: "NIOPosix", package: "swift-nio")], path: "Tests/TestSupport"),
         .testTarget(name: "DomainTests", dependencies: ["Domain", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "TestSupport"]),
-        .testTarget(name: "SearchTests", dependencies: ["Search", "Store", "Ingest", "Embeddings", "TestSupport"]),
-        .testTarget(name: "RoutingTests", dependencies: ["Routing", "TestSupport"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Readers", "Store", "TestSupport"]),
+        .testTarget(name: "SearchTests", dependencies: ["Search", "Store", "Readers", "Ingest", "Embeddings", "TestSupport"]),
+        .testTarget(name: "RoutingTests", dependencies: ["Routing", "Readers", "TestSupport"]),
         .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "Domain", "TestSupport"]),
         .testTarget(name: "LLMTests", dependencies: ["LLM", "TestSupport"]),
-        .testTarget(name: "DraftingTests", dependencies: ["Drafting", "LLM", "Search", "Store", "Ingest", "Embeddings", "TestSupport"]),
+        .testTarget(name: "DraftingTests", dependencies: ["Drafting", "LLM", "Search", "Store", "Readers", "Ingest", "Embeddings", "TestSupport"]),
         .testTarget(name: "ServerTests", dependencies: [
-            "Server", "Store", "Search", "Ingest", "Embeddings", "Drafting", "LLM", "Routing", "Lifecycle", "Monitoring", "TestSupport",
+            "Server", "Store", "Search", "Readers", "Ingest", "Embeddings", "Drafting", "LLM", "Routing", "Lifecycle", "Monitoring", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),

@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Readers
 import Store
 
 /// What an ingest did, as printed by `localtriage ingest`.

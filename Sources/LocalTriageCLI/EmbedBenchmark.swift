@@ -1,8 +1,8 @@
 import ArgumentParser
-import Embeddings
 import Domain
+import Embeddings
 import Foundation
-import Ingest
+import Readers
 
 /// `localtriage bench embed`: sentence-encoder throughput and latency on Banking77 test texts.
 struct EmbedBenchmark: AsyncParsableCommand {

@@ -4,6 +4,7 @@ import Drafting
 import Foundation
 import Ingest
 import LLM
+import Readers
 import Search
 import Store
 

@@ -3,6 +3,7 @@ import Domain
 import Foundation
 import Ingest
 import Lifecycle
+import Readers
 import Search
 import Store
 

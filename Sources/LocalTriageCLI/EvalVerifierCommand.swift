@@ -2,7 +2,7 @@ import ArgumentParser
 import Domain
 import Drafting
 import Foundation
-import Ingest
+import Readers
 
 /// `localtriage eval verifier`: chooses the citation verifier's support threshold on labelled sentence–source pairs.
 struct EvalVerifierCommand: AsyncParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Domain
 import Foundation
 import Ingest
+import Readers
 import Store
 
 /// `localtriage bench ingest FILE`: ticket ingest throughput and peak memory, each run into a fresh store.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Domain
 import Foundation
 import Ingest
+import Readers
 import Search
 import Store
 

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Embeddings
-import Ingest
 import Monitoring
+import Readers
 import Routing
 
 /// Tickets read for monitoring: every record's text (empty ones too: they are a data-quality signal), and its

@@ -1,6 +1,6 @@
 import Domain
 import Foundation
-import Ingest
+import Readers
 
 /// Reads labelled routing data (CSV, JSON, JSONL) through the ingest readers.
 public enum RoutingDataset {

@@ -1,5 +1,5 @@
 import Foundation
-import Ingest
+import Readers
 
 /// Reads judged queries from JSON/JSONL: an id (`qid`, `id`), the query text (`query`, `text`, `question`) and
 /// the relevant document ids (`gold_id`, `relevant_kb_articles`, `relevant`, `relevant_ids`; a list or one id).

@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Hummingbird
+import Readers
 import Routing
 import Store
 
@@ -30,23 +31,21 @@ struct NewTicket: Decodable {
         return ticket
     }
 
+    /// The same checks as a record read from a file (`TicketValidator`: lengths, priority, status, language tag,
+    /// dates), so the API and ingest accept the same tickets.
     private func validated(id: String) throws -> Ticket {
-        if let createdAt, Ticket.isInTheFuture(createdAt) {
-            throw HTTPError(.badRequest, message: "createdAt is in the future (\(createdAt.ISO8601Format()))")
+        var fields = [TicketField.externalID.rawValue: id, TicketField.body.rawValue: body]
+        let optional: [(TicketField, String?)] = [(.subject, subject), (.customer, customer), (.channel, channel),
+                                                  (.language, language), (.category, category), (.priority, priority),
+                                                  (.status, status), (.createdAt, createdAt?.ISO8601Format())]
+        for case let (field, value?) in optional { fields[field.rawValue] = value }
+        switch TicketValidator().validate(SourceRecord(line: 1, fields: fields, raw: ""), occurrence: { _ in 1 }) {
+        case .success(var ticket):
+            ticket.createdAt = createdAt ?? Date()
+            return ticket
+        case .failure(let invalid):
+            throw HTTPError(.badRequest, message: invalid.description)
         }
-        return Ticket(
-            externalID: id, subject: try Validate.text(subject, "subject", max: 500, required: false),
-            body: try Validate.text(body, "body", max: 20_000)!,
-            customer: try Validate.text(customer, "customer", max: 200, required: false),
-            channel: try Validate.text(channel, "channel", max: 50, required: false),
-            language: try Validate.text(language, "language", max: 20, required: false),
-            category: try Validate.text(category, "category", max: 100, required: false),
-            priority: try Validate.priority(priority),
-            status: try status.map { raw in
-                guard let s = TicketStatus(parsing: raw) else { throw HTTPError(.badRequest, message: "unknown status \(raw)") }
-                return s
-            },
-            createdAt: createdAt ?? Date())
     }
 }
 

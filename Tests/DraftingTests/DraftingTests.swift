@@ -4,6 +4,7 @@ import Embeddings
 import Foundation
 import Ingest
 import LLM
+import Readers
 import Search
 import Store
 import TestSupport

@@ -1,5 +1,5 @@
 import Foundation
-import Ingest
+import Readers
 import TestSupport
 import Testing
 

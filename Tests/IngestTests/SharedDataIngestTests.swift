@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Ingest
+import Readers
 import Store
 import TestSupport
 import Testing

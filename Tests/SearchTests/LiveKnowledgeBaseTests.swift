@@ -1,5 +1,6 @@
 import Foundation
 import Ingest
+import Readers
 import Search
 import Store
 import TestSupport

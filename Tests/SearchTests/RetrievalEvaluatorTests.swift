@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Ingest
+import Readers
 import Search
 import Store
 import TestSupport

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Ingest
+import Readers
 import Search
 @testable import Server
 import Store

@@ -6,6 +6,7 @@ import HummingbirdTesting
 import Ingest
 import Lifecycle
 import Monitoring
+import Readers
 import Routing
 @testable import Server
 import Store

@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import Ingest
 @testable import LLM
+import Readers
 import Routing
 import Search
 @testable import Server
@@ -101,6 +102,9 @@ struct ServerTests {
                 ("/v1/tickets", .post, "{not json", .badRequest),
                 ("/v1/tickets", .post, #"{"body": "   "}"#, .badRequest),
                 ("/v1/tickets", .post, #"{"body": "x", "priority": "urgent-ish"}"#, .badRequest),
+                // The ingest validator's rules apply to the API too.
+                ("/v1/tickets", .post, #"{"body": "x", "language": "english please"}"#, .badRequest),
+                ("/v1/tickets", .post, #"{"body": "\#(String(repeating: "a", count: 100_001))"}"#, .badRequest),
                 ("/v1/tickets?limit=0", .get, nil, .badRequest),
                 ("/v1/tickets?status=sideways", .get, nil, .badRequest),
                 ("/v1/tickets/NOPE-1", .get, nil, .notFound),

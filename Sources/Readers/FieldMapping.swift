@@ -72,7 +72,7 @@ public struct FieldMapping: Sendable, Equatable {
     }
 
     /// Which column feeds each ticket field, for records with these column names.
-    func plan(for keys: some Collection<String>) -> [TicketField: String] {
+    public func plan(for keys: some Collection<String>) -> [TicketField: String] {
         let byKey = Dictionary(keys.map { (Self.normalise($0), $0) }, uniquingKeysWith: { first, _ in first })
         let explicit = Set(columns.values)
         var plan: [TicketField: String] = [:]

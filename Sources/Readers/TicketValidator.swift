@@ -25,7 +25,7 @@ public struct TicketValidator: Sendable {
     }
 
     /// Validates with a column plan computed once for records sharing the same columns (a CSV file's header).
-    func validate(_ record: SourceRecord, plan: [TicketField: String],
+    public func validate(_ record: SourceRecord, plan: [TicketField: String],
                   occurrence: (String) -> Int) -> Result<Ticket, InvalidRecord> {
         var values: [TicketField: (column: String, value: String)] = [:]
         for (field, column) in plan {

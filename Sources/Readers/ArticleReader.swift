@@ -1,6 +1,5 @@
 import Domain
 import Foundation
-import Store
 
 /// Reads knowledge-base articles: a folder (searched recursively) of Markdown files with optional front matter,
 /// a single Markdown file, or a JSON / JSONL file of article objects.
