@@ -157,6 +157,9 @@ struct EvalOutOfScopeCommand: AsyncParsableCommand {
                     oosScores["nearestCentroid", default: []].append(-Double(centroids.similarities(embedding).max() ?? 0))
                 }
                 if let familiarity = assessment.familiarity { oosScores["nearestExample", default: []].append(-familiarity) }
+                if let embedding, let sims = router.familiarity?.similarities(embedding).sorted(by: >) {
+                    for k in [3, 5] { oosScores["meanOf\(k)Nearest", default: []].append(-Double(sims.prefix(k).reduce(0, +)) / Double(k)) }
+                }
             }
             results.append(Draw(
                 seed: plan.seed, known: plan.known, trainingExamples: examples.count,
@@ -164,7 +167,7 @@ struct EvalOutOfScopeCommand: AsyncParsableCommand {
                 router: Self.scores(right: routerRight, abstained: routerAbstained, outside: outside),
                 baseline: Self.scores(right: baselineRight, abstained: baselineAbstained, outside: outside),
                 abstainReasons: reasons,
-                outOfScopeAUROC: oosScores.mapValues { ROCAUC.auc(scores: $0, labels: outside) },
+                outOfScopeAUROC: Self.withRankAverage(oosScores, "nearestExample", "energy").mapValues { ROCAUC.auc(scores: $0, labels: outside) },
                 validation: router.validation, centroidWeight: router.centroidWeight ?? 0,
                 familiarityThreshold: router.familiarity.map { Double($0.threshold) }, trainingSeconds: seconds))
             let last = results.last!
@@ -197,6 +200,19 @@ struct EvalOutOfScopeCommand: AsyncParsableCommand {
                      output.pointsAboveBaseline.min, output.pointsAboveBaseline.max))
         print("\nout-of-scope AUROC by score:\n" + Report.table([["score", "mean", "min", "max"]]
             + output.outOfScopeAUROC.sorted { $0.key < $1.key }.map { [$0.key] + [$0.value.mean, $0.value.min, $0.value.max].map { String(format: "%.3f", $0) } }))
+    }
+
+    /// `scores` with the mean rank of two of them added (a combination that needs no weights).
+    static func withRankAverage(_ scores: [String: [Double]], _ a: String, _ b: String) -> [String: [Double]] {
+        guard let x = scores[a], let y = scores[b], x.count == y.count else { return scores }
+        func ranks(_ v: [Double]) -> [Double] {
+            var r = [Double](repeating: 0, count: v.count)
+            for (rank, i) in v.indices.sorted(by: { v[$0] < v[$1] }).enumerated() { r[i] = Double(rank) }
+            return r
+        }
+        var out = scores
+        out["\(a)+\(b)"] = zip(ranks(x), ranks(y)).map { ($0 + $1) / 2 }
+        return out
     }
 
     static func scores(right: [Bool], abstained: [Bool], outside: [Bool]) -> Scores {

@@ -41,11 +41,16 @@ public struct Familiarity: Codable, Sendable {
 
     /// Cosine similarity of a unit-length embedding to its nearest reference.
     public func similarity(_ embedding: [Float]) -> Float {
-        guard embedding.count == dimension else { return 0 }
+        similarities(embedding).max() ?? 0
+    }
+
+    /// Cosine similarity of a unit-length embedding to every reference (empty for another dimension).
+    public func similarities(_ embedding: [Float]) -> [Float] {
+        guard embedding.count == dimension else { return [] }
         var scores = [Float](repeating: 0, count: count)
         cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(count), Int32(dimension), 1, references, Int32(dimension),
                     embedding, 1, 0, &scores, 1)
-        return scores.max() ?? 0
+        return scores
     }
 
     /// Each reference's similarity to its nearest other reference, in blocks so memory stays at block × count.
