@@ -54,7 +54,7 @@ struct AnswersCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let store = try SQLiteStore(home: try global.homeDirectory())
+            let store = try global.openStore()
             let encoder = try EncoderLoader.load(explicit: model)
             var miner = AnswerMiner(embedder: encoder, claims: try ClaimDetector.shared(embedder: encoder))
             miner.groupingSimilarity = groupingSimilarity
@@ -82,7 +82,7 @@ struct AnswersCommand: AsyncParsableCommand {
         @Flag(help: "Most edited first (edit rate, then mean edit distance).") var mostEdited = false
 
         func run() async throws {
-            let store = try SQLiteStore(home: try global.homeDirectory())
+            let store = try global.openStore()
             let filter = try status.map { raw -> AnswerStatus in
                 guard let s = AnswerStatus(rawValue: raw) else { throw ValidationError("--status must be candidate, approved or retired") }
                 return s
@@ -102,7 +102,7 @@ struct AnswersCommand: AsyncParsableCommand {
         @Argument(help: "The answer's id.") var id: String
 
         func run() async throws {
-            let store = try SQLiteStore(home: try global.homeDirectory())
+            let store = try global.openStore()
             guard let answer = try await store.answer(id: id) else { throw ValidationError("no answer \(id)") }
             if global.json { return try Report.json(answer) }
             print("\(answer.id) · \(answer.status.rawValue) · \(answer.origin.rawValue) · version \(answer.version) · \(answer.examples) examples")
@@ -124,7 +124,7 @@ struct AnswersCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let store = try SQLiteStore(home: try global.homeDirectory())
+            let store = try global.openStore()
             let targets = allCandidates ? try await store.answers(status: .candidate).map(\.id) : ids
             var approved: [LibraryAnswer] = []
             for id in targets {
@@ -143,7 +143,7 @@ struct AnswersCommand: AsyncParsableCommand {
         @Option(help: "New body, or @FILE to read it from a file.") var body: String?
 
         func run() async throws {
-            let store = try SQLiteStore(home: try global.homeDirectory())
+            let store = try global.openStore()
             guard let current = try await store.answer(id: id) else { throw ValidationError("no answer \(id)") }
             var newBody = body ?? current.body
             if newBody.hasPrefix("@") { newBody = try String(contentsOfFile: String(newBody.dropFirst()), encoding: .utf8) }
@@ -164,7 +164,7 @@ struct AnswersCommand: AsyncParsableCommand {
         @Option(help: "Why, for the audit log.") var reason: String?
 
         func run() async throws {
-            let store = try SQLiteStore(home: try global.homeDirectory())
+            let store = try global.openStore()
             let retired = try await AnswersCommand.storeCall { try await store.setAnswerStatus(id: id, to: .retired, actor: AnswersCommand.actor, reason: reason) }
             if global.json { return try Report.json(retired) }
             print("retired \(retired.id)")

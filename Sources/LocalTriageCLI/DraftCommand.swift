@@ -37,7 +37,7 @@ struct DraftCommand: AsyncParsableCommand {
 
     func run() async throws {
         let home = try global.homeDirectory()
-        let store = try SQLiteStore(home: home)
+        let store = try global.openStore()
         let encoder = try EncoderLoader.load(explicit: model)
         var request = DraftRequest(subject: subject, body: text ?? "", language: language)
         if let ticket {

@@ -107,7 +107,7 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
                 }
             }
             if let router {
-                let loaded = try await RouterSelection.load(router, home: try global.homeDirectory())
+                let loaded = try await RouterSelection.load(router, global: global)
                 let (model, version) = (loaded.router, loaded.version)
                 Report.note("eval: routing the queries with \(version)")
                 let embeddings = model.usesEmbeddings ? encoder.encode(judged.map(\.text)) : []

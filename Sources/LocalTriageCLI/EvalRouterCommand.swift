@@ -56,7 +56,7 @@ struct EvalRouterCommand: AsyncParsableCommand {
 
     func run() async throws {
         let home = try global.homeDirectory()
-        let loaded = try await RouterSelection.load(model, home: home)
+        let loaded = try await RouterSelection.load(model, global: global)
         let (router, version) = (loaded.router, loaded.version)
         let all = try source.read()
         let allDecisions = try Self.route(router, all.map(\.text))

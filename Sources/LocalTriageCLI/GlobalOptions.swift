@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Store
 
 /// Options every command accepts: where the instance lives, and how to report.
 struct GlobalOptions: ParsableArguments {
@@ -8,8 +9,26 @@ struct GlobalOptions: ParsableArguments {
         valueName: "dir"))
     var home: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "The store, as a URL (env LOCALTRIAGE_STORE, default sqlite:store.sqlite inside the home).", valueName: "url"))
+    var store: String?
+
     @Flag(name: .long, help: "Print exactly one JSON object on stdout instead of a table.")
     var json = false
+
+    /// The store this instance uses (`--store`, else LOCALTRIAGE_STORE, else the embedded SQLite file).
+    func storeConfiguration() throws -> StoreConfiguration {
+        let home = try homeDirectory()
+        guard let url = store ?? ProcessInfo.processInfo.environment["LOCALTRIAGE_STORE"] else {
+            return .embedded(home: home)
+        }
+        do { return try StoreConfiguration(url: url, home: home) } catch let error as StoreError {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// Opens this instance's store.
+    func openStore() throws -> any StoreBackend { try storeConfiguration().open() }
 
     /// The resolved home directory, created if missing.
     func homeDirectory() throws -> URL {

@@ -32,7 +32,7 @@ struct IngestCommand: AsyncParsableCommand {
         @Option(help: "Records per transaction.") var batchSize = 500
 
         func run() async throws {
-            let store = try SQLiteStore(home: try global.homeDirectory())
+            let store = try global.openStore()
             let ingestor = Ingestor(store: store, batchSize: batchSize)
             let report = try await ingestor.ingestTickets(
                 path: source.file, format: source.format, mapping: try source.fieldMapping(),
@@ -59,7 +59,7 @@ struct IngestCommand: AsyncParsableCommand {
             guard chunkSize >= 200, overlap >= 0, overlap < chunkSize / 2 else {
                 throw ValidationError("--chunk-size must be at least 200 and --overlap under half of it")
             }
-            let store = try SQLiteStore(home: try global.homeDirectory())
+            let store = try global.openStore()
             let ingestor = Ingestor(store: store, chunker: Chunker(maxLength: chunkSize, minLength: chunkSize / 5,
                                                                    overlap: overlap))
             let report = try await ingestor.ingestKnowledgeBase(

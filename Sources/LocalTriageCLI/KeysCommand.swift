@@ -17,7 +17,7 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let role = Role(rawValue: role) else { throw ValidationError("--role must be metrics, agent, lead or admin") }
-            let store = try SQLiteStore(home: try global.homeDirectory())
+            let store = try global.openStore()
             let (key, secret) = try await APIKeys.create(name: name, role: role, in: store, actor: "cli:\(NSUserName())")
             struct Output: Encodable { var id: String; var name: String; var role: Role; var key: String }
             if global.json { return try Report.json(Output(id: key.id, name: key.name, role: key.role, key: secret)) }
@@ -30,7 +30,7 @@ struct KeysCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            let keys = try await SQLiteStore(home: try global.homeDirectory()).apiKeys()
+            let keys = try await global.openStore().apiKeys()
             struct Output: Encodable { var keys: [APIKey] }
             if global.json { return try Report.json(Output(keys: keys)) }
             print(Report.table([["id", "name", "role", "created", "revoked"]] + keys.map {
@@ -46,7 +46,7 @@ struct KeysCommand: AsyncParsableCommand {
         @Argument(help: "The key id.") var id: String
 
         func run() async throws {
-            let revoked = try await SQLiteStore(home: try global.homeDirectory()).revokeAPIKey(id: id, actor: "cli:\(NSUserName())")
+            let revoked = try await global.openStore().revokeAPIKey(id: id, actor: "cli:\(NSUserName())")
             guard revoked else { throw ValidationError("no live key \(id)") }
             if global.json { return try Report.json(["revoked": id]) }
             print("revoked \(id)")

@@ -16,7 +16,7 @@ struct ModelsCommand: AsyncParsableCommand {
 
     static func registry(_ global: GlobalOptions) throws -> ModelRegistry {
         let home = try global.homeDirectory()
-        return ModelRegistry(store: try SQLiteStore(home: home), home: home)
+        return ModelRegistry(store: try global.openStore(), home: home)
     }
 
     /// One line of metrics for people.

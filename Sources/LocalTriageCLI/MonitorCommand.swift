@@ -120,7 +120,7 @@ struct MonitorCommand: AsyncParsableCommand {
     /// (which name the fields it read).
     private func referencePath(home: URL) async throws -> (String, [String: String]?) {
         if let reference { return (reference, nil) }
-        let registry = ModelRegistry(store: try SQLiteStore(home: home), home: home)
+        let registry = ModelRegistry(store: try global.openStore(), home: home)
         guard let champion = try await registry.championVersion(),
               let run = try await registry.store.trainingRun(modelVersion: champion) else {
             throw ValidationError("no champion router to take the reference from: give --reference FILE")
@@ -141,7 +141,7 @@ struct MonitorCommand: AsyncParsableCommand {
         }
         let days = recentDays ?? 7
         var end = Date()
-        if fromNewest, let newest = try await SQLiteStore(home: home).tickets(TicketQuery(limit: 1)).first?.ticket.createdAt { end = newest }
+        if fromNewest, let newest = try await global.openStore().tickets(TicketQuery(limit: 1)).first?.ticket.createdAt { end = newest }
         let since = end.addingTimeInterval(-Double(days) * 86_400)
         let (rows, count) = try await storeRows(home: home, fields: fields, since: since)
         guard count > 0 else { throw ValidationError("no tickets in the store created in the \(days) days before \(end)") }
@@ -150,7 +150,7 @@ struct MonitorCommand: AsyncParsableCommand {
 
     /// The store's tickets created since a moment, or before one, as monitor rows, and how many.
     private func storeRows(home: URL, fields: Fields, since: Date? = nil, before: Date? = nil) async throws -> (rows: MonitorRows, count: Int) {
-        var tickets = try await SQLiteStore(home: home).tickets(TicketQuery(createdSince: since, limit: 1_000_000)).map(\.ticket)
+        var tickets = try await global.openStore().tickets(TicketQuery(createdSince: since, limit: 1_000_000)).map(\.ticket)
         if let before { tickets = tickets.filter { ($0.createdAt ?? .distantFuture) < before } }
         if before != nil, tickets.isEmpty { throw ValidationError("no tickets in the store before the window to compare with") }
         // The same text as the reference's: the body alone when that is the field read there.
@@ -161,7 +161,7 @@ struct MonitorCommand: AsyncParsableCommand {
 
     private func loadRouter(home: URL) async throws -> RouterArtifact.Loaded? {
         do {
-            return try await RouterSelection.load(router, home: home)
+            return try await RouterSelection.load(router, global: global)
         } catch where router == "champion" || router == "latest" {
             Report.note("note: no trained router, so no confidence or abstain checks")
             return nil

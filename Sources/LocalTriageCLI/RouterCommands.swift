@@ -104,7 +104,7 @@ struct TrainRouter: AsyncParsableCommand {
         // Re-freezing scores the champion on the new set, which may need the encoder even for TF-IDF-only training.
         let encoder = training.options.useEmbeddings ? try EncoderLoader.load()
             : refreezeEvalSet ? EncoderLoader.loadIfAvailable() : nil
-        let registry = ModelRegistry(store: try SQLiteStore(home: home), home: home)
+        let registry = ModelRegistry(store: try global.openStore(), home: home)
         let embed = encoder.map { e -> RouterTraining.Embedding in { e.encode($0) } }
         let outcome = try await training.run(registry: registry, embed: embed)
         if outcome.skipped > 0 { Report.note("skipped \(outcome.skipped) rows without \(source.textField) or \(source.labelField)") }
@@ -170,7 +170,7 @@ struct TriageCommand: AsyncParsableCommand {
 
     func run() async throws {
         let home = try global.homeDirectory()
-        let loaded = try await RouterSelection.load(model, home: home)
+        let loaded = try await RouterSelection.load(model, global: global)
         let (router, version) = (loaded.router, loaded.version)
         guard let text else { return try await triageStored(router, version: version, home: home) }
         let embedding = router.usesEmbeddings ? try EncoderLoader.load().encode([text]).first : nil
@@ -189,7 +189,7 @@ struct TriageCommand: AsyncParsableCommand {
 
     /// Routes the stored tickets the model has not seen, in batches, recording each prediction.
     private func triageStored(_ router: Router, version: String, home: URL) async throws {
-        let store = try SQLiteStore(home: home)
+        let store = try global.openStore()
         let encoder = router.usesEmbeddings ? try EncoderLoader.load() : nil
         var output = StoredOutput(model: version, triaged: 0, abstained: 0, byQueue: [:], p1: 0)
         while true {

@@ -7,8 +7,9 @@ import Store
 enum RouterSelection {
     static let help = "The router: champion (default), latest, a version name, or a version folder."
 
-    static func load(_ reference: String, home: URL) async throws -> RouterArtifact.Loaded {
+    static func load(_ reference: String, global: GlobalOptions) async throws -> RouterArtifact.Loaded {
+        let home = try global.homeDirectory()
         guard reference == "champion" else { return try RouterArtifact.load(reference, home: home) }
-        return try await RouterLoader(registry: ModelRegistry(store: try SQLiteStore(home: home), home: home)).champion()
+        return try await RouterLoader(registry: ModelRegistry(store: try global.openStore(), home: home)).champion()
     }
 }

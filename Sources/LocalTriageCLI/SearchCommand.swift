@@ -41,7 +41,7 @@ struct SearchCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard (1...100).contains(k) else { throw ValidationError("--k must be between 1 and 100") }
-        let store = try SQLiteStore(home: try global.homeDirectory())
+        let store = try global.openStore()
         guard keywordWeight.map({ (0...1).contains($0) }) ?? true else { throw ValidationError("--keyword-weight must be in 0...1") }
         var mode = self.mode
         let encoder = mode == .hybrid ? EncoderLoader.loadIfAvailable(explicit: model)
@@ -60,7 +60,7 @@ struct SearchCommand: AsyncParsableCommand {
         var hits = try await retriever.search(query, k: mode == .hybrid && categoryBoost > 0 ? max(k, 50) : k,
                                               filter: SearchFilter(category: category))
         if mode == .hybrid, categoryBoost > 0, let encoder,
-           let router = try? await RouterSelection.load(self.router, home: try global.homeDirectory()).router {
+           let router = try? await RouterSelection.load(self.router, global: global).router {
             let decision = router.route(query, embedding: router.usesEmbeddings ? encoder.encode([query]).first : nil)
             hits = CategoryBoost.apply(hits, category: decision.suggestedCategory, confidence: decision.confidence,
                                        boost: categoryBoost)

@@ -28,7 +28,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let home = try global.homeDirectory()
-        let store = try SQLiteStore(home: home)
+        let store = try global.openStore()
         let encoder = try EncoderLoader.load(explicit: model)
         for kind in EmbeddedKind.allCases {
             let done = try await EmbeddingIndexer(store: store, embedder: encoder).indexMissing(kind)

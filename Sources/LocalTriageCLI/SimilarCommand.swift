@@ -25,7 +25,7 @@ struct SimilarCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard (1...100).contains(k) else { throw ValidationError("--k must be between 1 and 100") }
-        let store = try SQLiteStore(home: try global.homeDirectory())
+        let store = try global.openStore()
         let similar = try await SimilarTickets(store: store, embedder: EncoderLoader.loadIfAvailable(explicit: model))
         let hits = try await similar.similar(to: text, k: k, resolvedOnly: !all)
         if global.json { return try Report.json(Output(query: text, tickets: hits)) }

@@ -14,6 +14,8 @@ struct StatsCommand: AsyncParsableCommand {
 
     struct Output: Encodable {
         var home: String
+        /// The store's URL (`--store`).
+        var store: String
         var counts: StoreCounts
         var ingestRuns: [IngestRun]
         /// The hybrid blend chosen most recently, and whether it was chosen for the KB as it is now.
@@ -27,17 +29,18 @@ struct StatsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let home = try global.homeDirectory()
-        let store = try SQLiteStore(home: home)
+        let configuration = try global.storeConfiguration()
+        let store = try configuration.open()
         var search: SearchChoice?
         if let settings = try await store.latestSearchSettings() {
             let hash = SearchTuner.kbHash(texts: try await store.indexableChunks().map(\.text), model: settings.model)
             search = SearchChoice(settings: settings, current: hash == settings.kbHash)
         }
-        let output = Output(home: home.path, counts: try await store.counts(),
+        let output = Output(home: home.path, store: configuration.description, counts: try await store.counts(),
                             ingestRuns: try await store.ingestRuns(limit: runs), search: search)
         if global.json { return try Report.json(output) }
         let c = output.counts
-        print("Home: \(output.home)")
+        print("Home: \(output.home)\nStore: \(output.store)")
         print(Report.table([["tickets", "articles", "chunks", "quarantined", "ingest runs"],
                             [c.tickets, c.articles, c.chunks, c.quarantined, c.ingestRuns].map(String.init)]))
         if let search {
@@ -70,7 +73,7 @@ struct QuarantineCommand: AsyncParsableCommand {
     struct Output: Encodable { var records: [QuarantinedRecord] }
 
     func run() async throws {
-        let store = try SQLiteStore(home: try global.homeDirectory())
+        let store = try global.openStore()
         let source = self.source.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         let records = try await store.quarantined(source: source, limit: limit)
         if global.json { return try Report.json(Output(records: records)) }
@@ -92,7 +95,7 @@ struct AuditCommand: AsyncParsableCommand {
     struct Output: Encodable { var events: [AuditEvent] }
 
     func run() async throws {
-        let store = try SQLiteStore(home: try global.homeDirectory())
+        let store = try global.openStore()
         let events = try await store.auditLog(limit: limit)
         if global.json { return try Report.json(Output(events: events)) }
         if events.isEmpty { return print("The audit log is empty.") }

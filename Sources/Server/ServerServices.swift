@@ -8,12 +8,9 @@ import Routing
 import Search
 import Store
 
-/// The store the server needs: ingest and search, keys, feedback and corrections, and the answer library.
-public typealias ServerStore = TriageStore & WorkflowStore & AnswerStore
-
 /// Everything the API's handlers use, built once at start; the indexes inside follow the store (`IndexRefresher`).
 public struct ServerServices: Sendable {
-    public var store: any ServerStore
+    public var store: any StoreBackend
     public var embedder: any TextEmbedder
     /// Shares encoder batches between concurrent requests (triage).
     public var batcher: EmbeddingBatcher
@@ -37,7 +34,7 @@ public struct ServerServices: Sendable {
     public let storage = StorageHealth()
     public var metrics: ServerMetrics
 
-    public init(store: any ServerStore, embedder: any TextEmbedder, knowledgeBase: LiveKnowledgeBase,
+    public init(store: any StoreBackend, embedder: any TextEmbedder, knowledgeBase: LiveKnowledgeBase,
                 similar: SimilarTickets, answers: AnswerLibrary, drafting: DraftingPipeline, routers: RouterProvider,
                 modelReady: @escaping @Sendable () async -> Bool, metrics: ServerMetrics = ServerMetrics()) {
         self.store = store
@@ -55,7 +52,7 @@ public struct ServerServices: Sendable {
     }
 
     /// Builds the retrievers, similar-ticket index, answer library and draft pipeline over a store.
-    public static func build(store: any ServerStore, embedder: any TextEmbedder, model: (any ChatModel)?, home: URL,
+    public static func build(store: any StoreBackend, embedder: any TextEmbedder, model: (any ChatModel)?, home: URL,
                              draftOptions: DraftOptions = DraftOptions(),
                              modelReady: @escaping @Sendable () async -> Bool) async throws -> ServerServices {
         let knowledgeBase = try await LiveKnowledgeBase(store: store, embedder: embedder)

@@ -2,8 +2,9 @@ import Domain
 import Foundation
 
 /// Durable storage of tickets, knowledge-base articles and their chunks, the ingest log, quarantine and the
-/// audit log, and the model lifecycle (`ModelLifecycleStore`). `SQLiteStore` is the embedded implementation; a
-/// PostgreSQL one implements the same protocol.
+/// audit log, and the model lifecycle (`ModelLifecycleStore`). `SQLiteStore` is the embedded implementation;
+/// a second backend implements this and the other store protocols (`StoreBackend`) and is opened from its URL
+/// by `StoreConfiguration`.
 public protocol TriageStore: ModelLifecycleStore {
     /// Starts an ingest run for a source, or resumes the interrupted (`running`) run over identical content.
     /// A fresh run over changed content clears the quarantine entries of the source's older content.

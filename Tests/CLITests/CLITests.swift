@@ -68,6 +68,20 @@ struct CLI {
         #expect(try CLI.run(["--home", home.path]).status != 0)
     }
 
+    @Test func storeURLChoosesTheStoreAndABadOneIsAClearError() throws {
+        let home = try TestSupport.temporaryDirectory("cli")
+        let file = home.appendingPathComponent("t.jsonl")
+        try "{\"id\": \"1\", \"body\": \"hello\"}\n".write(to: file, atomically: true, encoding: .utf8)
+        _ = try CLI.json(["ingest", "tickets", file.path, "--home", home.path, "--store", "sqlite:second.sqlite", "--no-embed"])
+        #expect(FileManager.default.fileExists(atPath: home.appendingPathComponent("second.sqlite").path))
+        let second = try CLI.json(["stats", "--home", home.path, "--store", "sqlite:second.sqlite"])
+        let embedded = try CLI.json(["stats", "--home", home.path])
+        #expect((second["counts"] as? [String: Any])?["tickets"] as? Int == 1)
+        #expect((embedded["counts"] as? [String: Any])?["tickets"] as? Int == 0)
+        let bad = try CLI.run(["stats", "--home", home.path, "--store", "mysql://db"])
+        #expect(bad.status != 0 && bad.stderr.contains("not one of: sqlite"))
+    }
+
     @Test func ingestReportsCountsAndExitsZeroWithQuarantinedRecords() throws {
         let home = try TestSupport.temporaryDirectory("cli")
         let file = home.appendingPathComponent("t.jsonl")
