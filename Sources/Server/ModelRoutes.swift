@@ -113,8 +113,9 @@ struct ModelRoutes {
         return try await refusals { try await registry.setChallenger(version, actor: actor, reason: reason) }
     }
 
-    /// A refused promotion or an impossible move (unknown version, nothing to roll back to, an alias moved
-    /// meanwhile) is a 409 with the registry's explanation, not a 500.
+    /// A refused promotion or an impossible move (nothing to roll back to, already the champion) is a 409 with
+    /// the registry's explanation, not a 500. Store errors (an unknown version, an alias moved meanwhile, a full
+    /// disk) reach the error middleware, which answers with the status of their code.
     private func refusals<T>(_ action: () async throws -> T) async throws -> T {
         defer { services.routers.aliasesChanged() }
         do {
@@ -122,8 +123,6 @@ struct ModelRoutes {
         } catch let refused as ModelRegistry.PromotionRefused {
             throw HTTPError(.conflict, message: refused.description)
         } catch let error as LifecycleError {
-            throw HTTPError(.conflict, message: error.description)
-        } catch let error as StoreError {
             throw HTTPError(.conflict, message: error.description)
         }
     }
