@@ -91,7 +91,7 @@ extension RecordFormat: ExpressibleByArgument {}
 
 /// Whether and how ingest computes the vectors semantic search needs.
 struct EmbeddingOptions: ParsableArguments {
-    @Flag(help: "Do not compute embeddings now (run `localtriage index` later).") var noEmbed = false
+    @Flag(help: "Do not compute embeddings now (serve, search and the next ingest compute the missing ones).") var noEmbed = false
     @Option(help: "Folder of the all-MiniLM-L6-v2 files (default: found in .venv).") var model: String?
 
     /// Embeds what lacks a vector; nil when skipped or the model is not installed.
