@@ -5,8 +5,8 @@ import Store
 import TestSupport
 import Testing
 
+/// The answer library, part of the store contract.
 @Suite struct AnswerStoreTests {
-    private func makeStore() throws -> SQLiteStore { try SQLiteStore(home: try TestSupport.temporaryDirectory("answers")) }
 
     private func example(_ ticket: String, _ x: Float) -> AnswerExample {
         AnswerExample(answerID: "", ticketExternalID: ticket, text: "request \(ticket)", vector: [x, 1 - x], model: "m")
@@ -21,8 +21,9 @@ import Testing
                                                 novelFalseMatchRate: 0.05, n: 40, novel: 40, resolutions: 40, groups: 2, groupingSimilarity: 0.85, model: "m",
                                                 minedAt: Date(timeIntervalSince1970: 1_764_000_000))
 
-    @Test func minedGroupsBecomeCandidatesAndReMiningExtendsThemOrLeavesRetiredOnesAlone() async throws {
-        let store = try makeStore()
+    @Test(arguments: StoreUnderTest.allCases)
+    func minedGroupsBecomeCandidatesAndReMiningExtendsThemOrLeavesRetiredOnesAlone(_ backend: StoreUnderTest) async throws {
+        let store = try backend.open()
         let first = try await store.saveMinedAnswers([group("Reset it here.", ["A", "B"]), group("Pay here.", ["C", "D"])],
                                                      calibration: calibration, actor: "lead")
         #expect(first == MinedAnswersSummary(created: 2, extended: 0, skippedRetired: 0))
@@ -44,8 +45,9 @@ import Testing
         #expect(try await store.answer(id: pay.id)?.status == .retired)
     }
 
-    @Test func editsNameTheVersionTheyStartFromAndEveryChangeIsAudited() async throws {
-        let store = try makeStore()
+    @Test(arguments: StoreUnderTest.allCases)
+    func editsNameTheVersionTheyStartFromAndEveryChangeIsAudited(_ backend: StoreUnderTest) async throws {
+        let store = try backend.open()
         _ = try await store.saveMinedAnswers([group("Reset it here.", ["A", "B"])], calibration: calibration, actor: "lead")
         let answer = try #require(try await store.answers(status: nil).first)
         let edited = try await store.editAnswer(id: answer.id, title: "Reset", body: "Reset it under {{Settings}}.", expectedVersion: 1,
@@ -66,8 +68,9 @@ import Testing
         #expect(try await store.auditLog(limit: 20).contains { $0.action == "answers.mine" })
     }
 
-    @Test func onlyApprovedAnswersExamplesAreMatchedAndUsageComesFromTheLatestVerdicts() async throws {
-        let store = try makeStore()
+    @Test(arguments: StoreUnderTest.allCases)
+    func onlyApprovedAnswersExamplesAreMatchedAndUsageComesFromTheLatestVerdicts(_ backend: StoreUnderTest) async throws {
+        let store = try backend.open()
         _ = try await store.saveMinedAnswers([group("Reset it here.", ["A", "B"]), group("Pay here.", ["C", "D"])],
                                              calibration: calibration, actor: "lead")
         let answers = try await store.answers(status: nil)

@@ -1,0 +1,213 @@
+import Domain
+import Foundation
+import Store
+import TestSupport
+import Testing
+
+/// The store contract, written against the protocols (`StoreBackend`) and run on every backend: a second backend
+/// joins `StoreUnderTest` and must pass all of it.
+@Suite struct StoreConformanceTests {
+    private func ticket(_ id: String, _ body: String, priority: Priority? = .p3) -> Ticket {
+        Ticket(externalID: id, subject: "Subject \(id)", body: body, category: "Billing", priority: priority,
+               status: .open, createdAt: Date(timeIntervalSince1970: 1_760_000_000))
+    }
+
+    private func article(_ id: String, _ body: String) -> ChunkedArticle {
+        let article = Article(externalID: id, title: "Article \(id)", body: body, category: "Billing",
+                              tags: ["refund"])
+        return ChunkedArticle(article: article, chunks: Chunker().chunks(of: body, title: article.title))
+    }
+
+    @Test(arguments: StoreUnderTest.allCases)
+    func upsertsCountStoredUpdatedAndUnchanged(_ backend: StoreUnderTest) async throws {
+        let store = try backend.open()
+        var run = try await store.beginIngest(kind: .tickets, source: "/x.csv", sourceHash: "h1")
+        run = try await store.commit(IngestBatch(runID: run.id, position: 2, read: 2,
+                                                 tickets: [ticket("A", "one"), ticket("B", "two")]))
+        #expect(run.counts == IngestCounts(read: 2, stored: 2))
+        run = try await store.finishIngest(runID: run.id, actor: "test")
+        #expect(run.status == .completed)
+
+        var second = try await store.beginIngest(kind: .tickets, source: "/x.csv", sourceHash: "h2")
+        #expect(second.id != run.id && second.position == 0)
+        second = try await store.commit(IngestBatch(runID: second.id, position: 2, read: 2,
+                                                    tickets: [ticket("A", "one"), ticket("B", "two, edited")]))
+        #expect(second.counts == IngestCounts(read: 2, stored: 0, updated: 1, unchanged: 1))
+        #expect(try await store.ticket(externalID: "B")?.body == "two, edited")
+        #expect(try await store.counts().tickets == 2)
+    }
+
+    @Test(arguments: StoreUnderTest.allCases)
+    func ticketsRoundTripEveryField(_ backend: StoreUnderTest) async throws {
+        let store = try backend.open()
+        let original = Ticket(
+            externalID: "T-1", subject: "Café crashed", body: "Body ✓", customer: "a@example.com", channel: "email",
+            language: "fr", category: "Technical", priority: .p1, status: .resolved,
+            createdAt: Date(timeIntervalSince1970: 1_760_000_000), resolvedAt: Date(timeIntervalSince1970: 1_760_003_600),
+            resolution: "Fixed in 5.2.1", extra: ["intent": "crash"])
+        let run = try await store.beginIngest(kind: .tickets, source: "/t.json", sourceHash: "h")
+        try await store.commit(IngestBatch(runID: run.id, position: 1, read: 1, tickets: [original]))
+        #expect(try await store.ticket(externalID: "T-1") == original)
+        #expect(try await store.ticket(externalID: "nope") == nil)
+    }
+
+    @Test(arguments: StoreUnderTest.allCases)
+    func anInterruptedRunIsResumedOnlyForIdenticalContent(_ backend: StoreUnderTest) async throws {
+        let store = try backend.open()
+        let first = try await store.beginIngest(kind: .tickets, source: "/big.csv", sourceHash: "same")
+        try await store.commit(IngestBatch(runID: first.id, position: 500, read: 500, tickets: [ticket("A", "x")]))
+        // The process dies here: the run stays `running` at position 500.
+        let resumed = try await store.beginIngest(kind: .tickets, source: "/big.csv", sourceHash: "same")
+        #expect(resumed.id == first.id && resumed.position == 500 && resumed.resumedFrom == 500)
+
+        let fresh = try await store.beginIngest(kind: .tickets, source: "/big.csv", sourceHash: "changed")
+        #expect(fresh.id != first.id && fresh.position == 0)
+        let runs = try await store.ingestRuns(limit: 10)
+        #expect(runs.first { $0.id == first.id }?.status == .abandoned)
+    }
+
+    @Test(arguments: StoreUnderTest.allCases)
+    func quarantineKeepsLineReasonAndRawTextOncePerLine(_ backend: StoreUnderTest) async throws {
+        let store = try backend.open()
+        let bad = QuarantinedRecord(source: "/t.csv", line: 7, reason: "missing body", raw: "7,,")
+        for _ in 0..<2 {
+            let run = try await store.beginIngest(kind: .tickets, source: "/t.csv", sourceHash: "h")
+            let after = try await store.commit(IngestBatch(runID: run.id, position: 1, read: 1, quarantined: [bad]))
+            #expect(after.counts.quarantined == 1)
+            try await store.finishIngest(runID: run.id, actor: "test")
+        }
+        #expect(try await store.quarantined(source: "/t.csv", limit: 10) == [bad])
+    }
+
+    @Test(arguments: StoreUnderTest.allCases)
+    func editedArticlesGetANewVersionAndFreshChunks(_ backend: StoreUnderTest) async throws {
+        let store = try backend.open()
+        let run = try await store.beginIngest(kind: .kb, source: "/kb", sourceHash: "h")
+        try await store.commit(IngestBatch(runID: run.id, position: 1, read: 1,
+                                           articles: [article("KB-1", "Refunds take five business days.")]))
+        #expect(try await store.article(externalID: "KB-1")?.version == 1)
+        #expect(try await store.searchChunks("refunds", limit: 5, category: nil).count == 1)
+
+        let after = try await store.commit(IngestBatch(runID: run.id, position: 2, read: 1,
+                                           articles: [article("KB-1", "Invoices are emailed monthly.")]))
+        #expect(after.counts.updated == 1)
+        #expect(try await store.article(externalID: "KB-1")?.version == 2)
+        #expect(try await store.chunks(articleExternalID: "KB-1").map(\.text) == ["Invoices are emailed monthly."])
+        #expect(try await store.searchChunks("refunds", limit: 5, category: nil).isEmpty)
+        #expect(try await store.searchChunks("invoices", limit: 5, category: nil).count == 1)
+        #expect(try await store.counts().chunks == 1)
+    }
+
+    @Test(arguments: StoreUnderTest.allCases)
+    func searchRanksTheBestMatchFirstAndFilters(_ backend: StoreUnderTest) async throws {
+        let store = try backend.open()
+        let run = try await store.beginIngest(kind: .kb, source: "/kb", sourceHash: "h")
+        var other = article("KB-3", "Reset your password from the login page. Password links expire in 24 hours.")
+        other.article.category = "Account"
+        try await store.commit(IngestBatch(runID: run.id, position: 3, read: 3, articles: [
+            article("KB-1", "Refunds for duplicate charges take five business days to appear."),
+            article("KB-2", "Your invoice lists every charge of the billing period."),
+            other,
+        ]))
+        let hits = try await store.searchChunks("how do I get a refund for a duplicate charge?", limit: 3, category: nil)
+        #expect(hits.first?.articleID == "KB-1")
+        #expect(hits.allSatisfy { $0.score > 0 })
+        #expect(zip(hits, hits.dropFirst()).allSatisfy { $0.score >= $1.score })
+        #expect(try await store.searchChunks("password", limit: 3, category: "Billing").isEmpty)
+        #expect(try await store.searchChunks("password", limit: 3, category: "Account").map(\.articleID) == ["KB-3"])
+        // Query text is never FTS syntax.
+        #expect(try await store.searchChunks("\"unbalanced OR NEAR( *", limit: 3, category: nil).isEmpty)
+        #expect(try await store.searchChunks("", limit: 3, category: nil).isEmpty)
+    }
+
+
+
+}
+
+/// Vectors, part of the store contract.
+@Suite struct StoredVectorTests {
+    @Test(arguments: StoreUnderTest.allCases)
+    func vectorsFollowTheirItemsAndTicketSearchFindsResolvedOnes(_ backend: StoreUnderTest) async throws {
+        let store = try backend.open()
+        let run = try await store.beginIngest(kind: .kb, source: "/kb", sourceHash: "h")
+        let body = "Refunds take five business days."
+        let article = Article(externalID: "KB-1", title: "Refunds", body: body, category: "Billing")
+        try await store.commit(IngestBatch(runID: run.id, position: 3, read: 3,
+            tickets: [
+                Ticket(externalID: "T-1", subject: "Refund please", body: "I want my money back", status: .resolved,
+                       resolution: "Refunded to your card."),
+                Ticket(externalID: "T-2", subject: "Refund?", body: "Where is my refund", status: .open),
+            ],
+            articles: [ChunkedArticle(article: article, chunks: Chunker().chunks(of: body, title: "Refunds"))]))
+
+        let chunks = try await store.itemsNeedingEmbedding(.chunk, model: "m", limit: 10)
+        #expect(chunks.map(\.text) == ["Refunds\nRefunds take five business days."])
+        let tickets = try await store.itemsNeedingEmbedding(.ticket, model: "m", limit: 10)
+        #expect(tickets.map(\.text) == ["Refund please\nI want my money back", "Refund?\nWhere is my refund"])
+
+        try await store.saveEmbeddings(.chunk, chunks.map { ($0.id, [0.6, 0.8]) }, model: "m")
+        try await store.saveEmbeddings(.ticket, tickets.map { ($0.id, [1, 0]) }, model: "m")
+        #expect(try await store.itemsNeedingEmbedding(.chunk, model: "m", limit: 10).isEmpty)
+        #expect(try await store.itemsNeedingEmbedding(.chunk, model: "other", limit: 10).count == 1)
+        let stored = try await store.vectors(.ticket, model: "m")
+        #expect(stored.map(\.resolved) == [true, false] && stored[0].vector == [1, 0])
+        #expect(try await store.vectors(.chunk, model: "m").first?.category == "Billing")
+
+        // Editing the article replaces its chunks and drops their vectors; editing a ticket drops its vector.
+        var edited = article
+        edited.body = "Refunds now take three days."
+        try await store.commit(IngestBatch(runID: run.id, position: 5, read: 2,
+            tickets: [Ticket(externalID: "T-2", subject: "Refund?", body: "Where is my refund, order 42", status: .open)],
+            articles: [ChunkedArticle(article: edited, chunks: Chunker().chunks(of: edited.body, title: "Refunds"))]))
+        #expect(try await store.vectors(.chunk, model: "m").isEmpty)
+        #expect(try await store.vectors(.ticket, model: "m").count == 1)
+
+        let similar = try await store.searchTickets("refund my money", limit: 5, resolvedOnly: true)
+        #expect(similar.map(\.ticket.externalID) == ["T-1"])
+        #expect(similar.first?.ticket.resolution == "Refunded to your card.")
+        #expect(try await store.searchTickets("refund", limit: 5, resolvedOnly: false).count == 2)
+    }
+}
+
+/// Predictions, part of the store contract.
+@Suite struct PredictionStoreTests {
+    @Test(arguments: StoreUnderTest.allCases)
+    func predictionsAreRecordedPerModelAndTicketsAwaitTriageOncePerModel(_ backend: StoreUnderTest) async throws {
+        let store = try backend.open()
+        let run = try await store.beginIngest(kind: .tickets, source: "/t", sourceHash: "h")
+        try await store.commit(IngestBatch(runID: run.id, position: 2, read: 2, tickets: [
+            Ticket(externalID: "A", body: "refund please", createdAt: Date(timeIntervalSince1970: 100)),
+            Ticket(externalID: "B", body: "app crashes", createdAt: Date(timeIntervalSince1970: 200)),
+        ]))
+        #expect(try await store.ticketsAwaitingTriage(modelVersion: "v1", limit: 10).map(\.externalID) == ["A", "B"])
+        let prediction = StoredPrediction(ticketExternalID: "A", modelVersion: "v1", category: nil, queue: nil,
+                                          suggestedCategory: "Billing", confidence: 0.3, abstained: true,
+                                          priority: .p3, details: "{}")
+        try await store.savePredictions([prediction])
+        #expect(try await store.ticketsAwaitingTriage(modelVersion: "v1", limit: 10).map(\.externalID) == ["B"])
+        #expect(try await store.ticketsAwaitingTriage(modelVersion: "v2", limit: 10).count == 2)
+        let saved = try await store.predictions(ticketExternalID: "A")
+        #expect(saved.count == 1 && saved[0].abstained && saved[0].suggestedCategory == "Billing" && saved[0].priority == .p3)
+        await #expect(throws: StoreError.self) {
+            var unknown = prediction
+            unknown.ticketExternalID = "nope"
+            try await store.savePredictions([unknown])
+        }
+    }
+}
+
+/// The backends the store contract runs on. SQLite always; a second backend adds a case here (opened from its
+/// URL by `StoreConfiguration`, skipped with a message when its server is not available).
+enum StoreUnderTest: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite
+
+    var testDescription: String { rawValue }
+
+    /// A new, empty store of this backend.
+    func open() throws -> any StoreBackend {
+        let home = try TestSupport.temporaryDirectory("store-\(rawValue)")
+        switch self {
+        case .sqlite: return try StoreConfiguration(url: "sqlite:store.sqlite", home: home).open()
+        }
+    }
+}
