@@ -202,11 +202,7 @@ struct TriageCommand: AsyncParsableCommand {
                 output.abstained += decision.abstained ? 1 : 0
                 output.p1 += decision.priority == .p1 ? 1 : 0
                 output.byQueue[decision.queue ?? "needs human", default: 0] += 1
-                return StoredPrediction(
-                    ticketExternalID: tickets[i].externalID, modelVersion: version, category: decision.category,
-                    queue: decision.queue, suggestedCategory: decision.suggestedCategory, confidence: decision.confidence,
-                    abstained: decision.abstained, priority: decision.priority,
-                    details: String(decoding: try JSONEncoder.sorted.encode(decision), as: UTF8.self))
+                return try StoredPrediction(decision, ticketExternalID: tickets[i].externalID, modelVersion: version)
             }
             try await store.savePredictions(predictions)
         }

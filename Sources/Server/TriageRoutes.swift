@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Hummingbird
+import Lifecycle
 import Routing
 import Search
 import Store
@@ -52,11 +53,7 @@ struct TriageRoutes {
         let decision = router.route(text, embedding: router.usesEmbeddings ? embedding : nil)
         services.metrics.stage("triage", milliseconds: (ContinuousClock.now - started).milliseconds)
         if let ticketID {
-            let details = String(decoding: try JSONEncoder().encode(decision), as: UTF8.self)
-            try await services.store.savePredictions([StoredPrediction(
-                ticketExternalID: ticketID, modelVersion: version, category: decision.category, queue: decision.queue,
-                suggestedCategory: decision.suggestedCategory, confidence: decision.confidence, abstained: decision.abstained,
-                priority: decision.priority, details: details)])
+            try await services.store.savePredictions([StoredPrediction(decision, ticketExternalID: ticketID, modelVersion: version)])
             if let challenger = routers.challenger, challenger.version != version {
                 await shadow(text, ticketID: ticketID, champion: (version, decision), challenger: challenger, embedding: embedding)
             }
