@@ -1,3 +1,4 @@
+import Domain
 import GRDB
 
 /// Versioned migrations of the embedded store. Add a new `registerMigration` for every change; never edit one
@@ -451,6 +452,58 @@ enum SQLiteSchema {
                 CREATE TABLE search_settings (kb_hash TEXT PRIMARY KEY, chosen_at DATETIME NOT NULL, details TEXT NOT NULL);
                 CREATE INDEX search_settings_chosen_at ON search_settings(chosen_at);
                 """)
+        }
+        migrator.registerMigration("v13-vectors-by-item-and-model") { db in
+            // Vectors keyed by item and model (`EmbedderIdentity.key`): two encoders' vectors live side by side.
+            // Rows from before identities carry the literal "all-MiniLM-L6-v2" and take the packaged model's key.
+            let legacy = EmbedderIdentity.packagedMiniLM
+            let (old, new) = (legacy.id, legacy.key)
+            for table in ["chunk_embeddings", "ticket_embeddings"] {
+                for event in ["insert", "update", "delete"] { try db.execute(sql: "DROP TRIGGER \(table)_generation_\(event)") }
+            }
+            try db.execute(sql: """
+                DROP TRIGGER ticket_embeddings_stale;
+                CREATE TABLE chunk_embeddings_v13 (
+                    chunk_id INTEGER NOT NULL REFERENCES chunks(id) ON DELETE CASCADE,
+                    model TEXT NOT NULL,
+                    vector BLOB NOT NULL,
+                    PRIMARY KEY (chunk_id, model)
+                );
+                INSERT INTO chunk_embeddings_v13 (chunk_id, model, vector)
+                    SELECT chunk_id, CASE WHEN model = ? THEN ? ELSE model END, vector FROM chunk_embeddings;
+                DROP TABLE chunk_embeddings;
+                ALTER TABLE chunk_embeddings_v13 RENAME TO chunk_embeddings;
+                CREATE INDEX chunk_embeddings_model ON chunk_embeddings(model);
+                CREATE TABLE ticket_embeddings_v13 (
+                    ticket_id INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+                    model TEXT NOT NULL,
+                    vector BLOB NOT NULL,
+                    PRIMARY KEY (ticket_id, model)
+                );
+                INSERT INTO ticket_embeddings_v13 (ticket_id, model, vector)
+                    SELECT ticket_id, CASE WHEN model = ? THEN ? ELSE model END, vector FROM ticket_embeddings;
+                DROP TABLE ticket_embeddings;
+                ALTER TABLE ticket_embeddings_v13 RENAME TO ticket_embeddings;
+                CREATE INDEX ticket_embeddings_model ON ticket_embeddings(model);
+                -- An edited ticket needs new vectors (of every model).
+                CREATE TRIGGER ticket_embeddings_stale AFTER UPDATE OF subject, body ON tickets BEGIN
+                    DELETE FROM ticket_embeddings WHERE ticket_id = new.id;
+                END;
+                -- An answer's example of a ticket: one per model.
+                UPDATE answer_examples SET model = ? WHERE model = ?;
+                DROP INDEX answer_examples_ticket;
+                CREATE UNIQUE INDEX answer_examples_ticket ON answer_examples(answer_id, ticket_external_id, model)
+                    WHERE ticket_external_id IS NOT NULL;
+                """, arguments: [old, new, old, new, new, old])
+            for (table, generation) in ["chunk_embeddings": "kb", "ticket_embeddings": "tickets"] {
+                for event in ["INSERT", "UPDATE", "DELETE"] {
+                    try db.execute(sql: """
+                        CREATE TRIGGER \(table)_generation_\(event.lowercased()) AFTER \(event) ON \(table) BEGIN
+                            UPDATE generations SET value = value + 1 WHERE name = '\(generation)';
+                        END
+                        """)
+                }
+            }
         }
         return migrator
     }

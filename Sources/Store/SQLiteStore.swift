@@ -245,7 +245,7 @@ public final class SQLiteStore: TriageStore {
         try await pool.write { db in
             let statement = try db.cachedStatement(sql: """
                 INSERT INTO \(table) (\(key), model, vector) VALUES (?, ?, ?)
-                ON CONFLICT (\(key)) DO UPDATE SET model = excluded.model, vector = excluded.vector
+                ON CONFLICT (\(key), model) DO UPDATE SET vector = excluded.vector
                 """)
             for (id, vector) in vectors {
                 try statement.execute(arguments: [id, model, VectorCoding.data(vector)])

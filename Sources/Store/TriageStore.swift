@@ -32,7 +32,8 @@ public protocol TriageStore: ModelLifecycleStore {
     /// Items with no vector from `model` yet: their row id and the text to embed (a chunk's heading path and
     /// text; a ticket's subject and body).
     func itemsNeedingEmbedding(_ kind: EmbeddedKind, model: String, limit: Int) async throws -> [(id: Int64, text: String)]
-    /// Stores vectors of `model`. A vector goes when its item goes (a chunk of an edited article, say).
+    /// Stores vectors of `model` (an `EmbedderIdentity.key`), one per item and model: other models' vectors of the
+    /// same items stay. A vector goes when its item goes (a chunk of an edited article, say).
     func saveEmbeddings(_ kind: EmbeddedKind, _ vectors: [(id: Int64, vector: [Float])], model: String) async throws
     /// Every vector of `model` for this kind of item, for building an in-memory vector index.
     func vectors(_ kind: EmbeddedKind, model: String) async throws -> [StoredVector]
