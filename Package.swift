@@ -76,8 +76,9 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
-        // Helpers shared by the test targets (temporary homes, locating ../shared data).
-        .target(name: "TestSupport", dependencies: [.product(name: "NIOPosix", package: "swift-nio")], path: "Tests/TestSupport"),
+        // Helpers shared by the test targets (temporary homes, locating ../shared data, a deterministic test embedder).
+        .target(name: "TestSupport", dependencies: ["Domain", .product(name: "NIOPosix", package: "swift-nio")],
+                path: "Tests/TestSupport"),
         .testTarget(name: "DomainTests", dependencies: ["Domain", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Readers", "Store", "TestSupport"]),

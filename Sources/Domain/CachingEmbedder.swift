@@ -16,8 +16,7 @@ public final class CachingEmbedder: TextEmbedder, @unchecked Sendable {
         self.capacity = max(1, capacity)
     }
 
-    public var modelName: String { base.modelName }
-    public var dimension: Int { base.dimension }
+    public var identity: EmbedderIdentity { base.identity }
 
     public func embed(_ texts: [String]) throws -> [[Float]] {
         var found = lock.withLock { texts.map { vectors[$0] } }

@@ -60,7 +60,7 @@ public struct AnswerLibrary: Sendable {
             var index = VectorIndex(dimension: dimension)
             index.reserveCapacity(examples.count)
             for example in examples where example.vector.count == dimension {
-                index.add(id: Int64(fresh.owners.count), vector: example.vector)
+                try index.add(id: Int64(fresh.owners.count), vector: example.vector)
                 fresh.owners.append(example.answerID)
                 fresh.examples.append(example.text)
             }
@@ -75,7 +75,7 @@ public struct AnswerLibrary: Sendable {
     public func match(_ vector: [Float], includeBelowThreshold: Bool = false) -> Match? {
         let loaded = state.withLockedValue { $0 }
         guard let index = loaded.index, index.dimension == vector.count,
-              let best = index.search(vector, k: 1).first, let answer = loaded.answers[loaded.owners[Int(best.id)]] else { return nil }
+              let best = try? index.search(vector, k: 1).first, let answer = loaded.answers[loaded.owners[Int(best.id)]] else { return nil }
         guard includeBelowThreshold || Double(best.score) >= loaded.threshold else { return nil }
         return Match(answer: answer, score: Double(best.score), threshold: loaded.threshold, example: loaded.examples[Int(best.id)])
     }

@@ -63,7 +63,7 @@ public struct AnswerMiner: Sendable {
     public func mine(_ tickets: [Resolved]) async throws -> Result {
         let templates = tickets.map { CustomerSpecifics.templated($0.resolution, names: $0.customer.map(Self.names) ?? []) }
         let resolutionVectors = try await embedder.embedOffPool(templates)
-        let groups = Self.group(resolutionVectors, similarity: groupingSimilarity, minimum: minimumGroup)
+        let groups = try Self.group(resolutionVectors, similarity: groupingSimilarity, minimum: minimumGroup)
         var answers: [NewAnswer] = [], medoids: [Int] = [], emptied = 0
         for members in groups {
             let medoid = Self.medoid(of: members, vectors: resolutionVectors)
@@ -73,10 +73,10 @@ public struct AnswerMiner: Sendable {
                 title: Self.title(of: members, tickets: tickets), body: body,
                 category: Self.mostCommon(members.compactMap { tickets[$0].category }), withheld: withheld,
                 examples: members.map { AnswerExample(answerID: "", ticketExternalID: tickets[$0].externalID, text: tickets[$0].text,
-                                                      vector: tickets[$0].vector, model: embedder.modelName) }))
+                                                      vector: tickets[$0].vector, model: embedder.identity.key) }))
             medoids.append(medoid)
         }
-        let calibration = calibrate(tickets: tickets, resolutionVectors: resolutionVectors, answers: answers, medoids: medoids)
+        let calibration = try calibrate(tickets: tickets, resolutionVectors: resolutionVectors, answers: answers, medoids: medoids)
         return Result(answers: answers, calibration: calibration, emptied: emptied)
     }
 
@@ -142,13 +142,13 @@ public struct AnswerMiner: Sendable {
 
     /// Greedy grouping around the densest resolutions: the resolution with the most unassigned neighbours and those
     /// neighbours form a group, until no resolution has `minimum - 1` unassigned neighbours.
-    static func group(_ vectors: [[Float]], similarity: Float, minimum: Int) -> [[Int]] {
+    static func group(_ vectors: [[Float]], similarity: Float, minimum: Int) throws -> [[Int]] {
         guard let dimension = vectors.first?.count else { return [] }
         var index = VectorIndex(dimension: dimension)
         index.reserveCapacity(vectors.count)
-        for (i, vector) in vectors.enumerated() { index.add(id: Int64(i), vector: vector) }
-        let neighbours = vectors.indices.map { i in
-            index.similarities(to: vectors[i]).enumerated().filter { $0.offset != i && $0.element >= similarity }.map(\.offset)
+        for (i, vector) in vectors.enumerated() { try index.add(id: Int64(i), vector: vector) }
+        let neighbours = try vectors.indices.map { i in
+            try index.similarities(to: vectors[i]).enumerated().filter { $0.offset != i && $0.element >= similarity }.map(\.offset)
         }
         var assigned = [Bool](repeating: false, count: vectors.count)
         var groups: [[Int]] = []
@@ -195,12 +195,12 @@ public struct AnswerMiner: Sendable {
     /// not answer yet — a match there is wrong unless another answer says the same thing. The threshold is the
     /// lowest score at which the first trials' matches are right `targetPrecision` of the time and at most
     /// `1 − targetPrecision` of the novel tickets get a wrong answer.
-    func calibrate(tickets: [Resolved], resolutionVectors: [[Float]], answers: [NewAnswer], medoids: [Int]) -> AnswerCalibration {
+    func calibrate(tickets: [Resolved], resolutionVectors: [[Float]], answers: [NewAnswer], medoids: [Int]) throws -> AnswerCalibration {
         var examples = VectorIndex(dimension: tickets.first?.vector.count ?? 1)
         var exampleOwner: [Int] = [], exampleTicket: [String] = [], ownAnswer: [String: Int] = [:]
         for (a, answer) in answers.enumerated() {
             for example in answer.examples {
-                examples.add(id: Int64(exampleOwner.count), vector: example.vector)
+                try examples.add(id: Int64(exampleOwner.count), vector: example.vector)
                 exampleOwner.append(a)
                 exampleTicket.append(example.ticketExternalID ?? "")
                 if let id = example.ticketExternalID { ownAnswer[id] = a }
@@ -209,7 +209,7 @@ public struct AnswerMiner: Sendable {
         var inLibrary: [(score: Float, right: Bool)] = [], novel: [(score: Float, right: Bool)] = []
         if examples.count > 0 {
             for (t, ticket) in tickets.enumerated() {
-                let similarities = examples.similarities(to: ticket.vector)
+                let similarities = try examples.similarities(to: ticket.vector)
                 let closest = medoids.map { dot(resolutionVectors[t], resolutionVectors[$0]) }.max() ?? 1
                 let good = closest - (1 - groupingSimilarity)
                 func best(_ allowed: (Int) -> Bool) -> (score: Float, right: Bool)? {
@@ -232,7 +232,7 @@ public struct AnswerMiner: Sendable {
             coverage: inLibrary.isEmpty ? 0 : Double(choice.covered) / Double(inLibrary.count),
             novelFalseMatchRate: novel.isEmpty ? nil : choice.novelFalseMatchRate, n: inLibrary.count, novel: novel.count,
             resolutions: tickets.count, groups: answers.count, groupingSimilarity: Double(groupingSimilarity),
-            model: embedder.modelName, minedAt: Date())
+            model: embedder.identity.key, minedAt: Date())
     }
 
     /// The chosen threshold and what it gives: precision and coverage in the library, wrong answers to novel tickets.
@@ -272,7 +272,7 @@ extension AnswerMiner {
     public func mine(store: any TriageStore & AnswerStore, knowledgeBase: (any Retriever)?, actor: String) async throws
         -> (summary: MinedAnswersSummary, result: Result) {
         try await EmbeddingIndexer(store: store, embedder: embedder).indexMissing(.ticket)
-        let tickets = try await store.resolvedTickets(model: embedder.modelName).compactMap { ticket, vector in
+        let tickets = try await store.resolvedTickets(model: embedder.identity.key).compactMap { ticket, vector in
             vector.map { Resolved(externalID: ticket.externalID, subject: ticket.subject, text: ticket.text,
                                   resolution: ticket.resolution ?? "", customer: ticket.customer, category: ticket.category, vector: $0) }
         }

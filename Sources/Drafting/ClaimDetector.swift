@@ -90,9 +90,9 @@ public struct ClaimDetector: Sendable {
 
     /// One detector per process and embedding model, trained from the bundled set on first use (a second or two).
     public static func shared(embedder: any TextEmbedder) throws -> ClaimDetector {
-        if let cached = cache.withLockedValue({ $0[embedder.modelName] }) { return cached }
+        if let cached = cache.withLockedValue({ $0[embedder.identity.key] }) { return cached }
         let trained = try train(embedder: embedder)
-        cache.withLockedValue { $0[embedder.modelName] = trained }
+        cache.withLockedValue { $0[embedder.identity.key] = trained }
         return trained
     }
 

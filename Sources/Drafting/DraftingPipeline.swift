@@ -374,7 +374,7 @@ extension DraftingPipeline {
         var knowledgeBase = knowledgeBase, similar = similar, answers = answers
         if knowledgeBase == nil { knowledgeBase = try await LiveKnowledgeBase(store: store, embedder: embedder) }
         if similar == nil { similar = try await SimilarTickets(store: store, embedder: embedder) }
-        if answers == nil { answers = try await AnswerLibrary(store: store, model: embedder.modelName) }
+        if answers == nil { answers = try await AnswerLibrary(store: store, model: embedder.identity.key) }
         let claims = try await offPool { try ClaimDetector.shared(embedder: embedder) }
         return DraftingPipeline(retriever: knowledgeBase!.retrievers["hybrid"]!, similar: similar, embedder: embedder, model: model,
                                 store: store, answers: answers, claims: claims, options: options)

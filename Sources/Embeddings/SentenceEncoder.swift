@@ -11,7 +11,8 @@ public final class SentenceEncoder: TextEmbedder {
     public let tokenizer: WordPieceTokenizer
     public let dimension: Int
     public let maxLength: Int
-    public let modelName: String
+    /// The model's name from the folder (`ModelName`), its width, and the revision of model.safetensors.
+    public let identity: EmbedderIdentity
     private let weights: BertWeights
 
     /// Loads the model from a folder holding `model.safetensors`, `vocab.txt` and `config.json`.
@@ -19,11 +20,12 @@ public final class SentenceEncoder: TextEmbedder {
         self.tokensPerPack = tokensPerPack
         let config = try BertConfig(url: modelDirectory.appendingPathComponent("config.json"))
         tokenizer = try WordPieceTokenizer(vocabularyURL: modelDirectory.appendingPathComponent("vocab.txt"))
-        weights = try BertWeights(
-            tensors: SafeTensors(url: modelDirectory.appendingPathComponent("model.safetensors")), config: config)
+        let weightsURL = modelDirectory.appendingPathComponent("model.safetensors")
+        weights = try BertWeights(tensors: SafeTensors(url: weightsURL), config: config)
         dimension = config.hiddenSize
         self.maxLength = min(maxLength, config.maxPositions)
-        modelName = "all-MiniLM-L6-v2"
+        identity = EmbedderIdentity(id: ModelName.of(modelDirectory), dimension: config.hiddenSize,
+                                    revision: try EmbedderIdentity.revision(ofWeightsAt: weightsURL))
         // Parallelism comes from packs running on separate cores; BLAS threads would only spin between them.
         openblas_set_num_threads(1)
     }

@@ -26,7 +26,8 @@ public enum ModelCard {
             "- Family: \(run.family) (ticket category + queue, priority with a P1 flag, calibrated confidence, abstains below "
                 + "\(run.parameters["abstainBelow"] ?? "?"))",
             "- Features: TF-IDF (word 1–2-grams, character 2–5-grams)"
-                + (embeddings ? " + all-MiniLM-L6-v2 sentence embeddings" : " only (no sentence embeddings)"),
+                + (embeddings ? " + \(run.parameters["embedder"] ?? "all-MiniLM-L6-v2") sentence embeddings"
+                    : " only (no sentence embeddings)"),
             "- Classifier: multinomial logistic regression, L2 \(run.parameters["chosenL2"] ?? "?") chosen on held-out predictions "
                 + "(\(run.parameters["validationFolds"].map { $0 == "1" ? "one validation split" : "\($0)-fold cross-validation" } ?? "a validation split")), "
                 + "temperature \(run.parameters["temperature"] ?? "?")"

@@ -15,7 +15,11 @@ public enum RouterArtifact {
         public var examples: Int
         public var validation: Router.ValidationReport
         public var usesEmbeddings: Bool
+        /// The embedder's name (`embedder.id`; the literal "all-MiniLM-L6-v2" in manifests from before identities).
         public var embeddingModel: String?
+        /// The embedder the router was trained with (absent in manifests from before identities, and without
+        /// embeddings).
+        public var embedder: EmbedderIdentity?
         /// SHA-256 of router.json (absent in manifests written before the registry existed).
         public var artifactSHA256: String?
     }
@@ -25,6 +29,33 @@ public enum RouterArtifact {
         public var version: String
         public var directory: URL
         public var router: Router
+        /// The manifest beside router.json (nil when there is none).
+        public var manifest: Manifest?
+
+        /// The embedder the router needs: the manifest's identity; for manifests from before identities, the name
+        /// they record and the router's own width with the revision unknown (any revision is accepted). Nil when
+        /// the router uses no embeddings.
+        public var embedder: EmbedderIdentity? {
+            guard router.usesEmbeddings else { return nil }
+            if let recorded = manifest?.embedder { return recorded }
+            return EmbedderIdentity(id: manifest?.embeddingModel ?? EmbedderIdentity.packagedMiniLM.id,
+                                    dimension: router.categoryModel.denseDimension, revision: nil)
+        }
+
+        /// Throws unless `running` is the embedder the router was trained with; a router without embeddings needs
+        /// none. Never crashes on a model of another width: the error says which model to load, or to retrain.
+        public func requireEmbedder(_ running: EmbedderIdentity?) throws {
+            guard let wanted = embedder else { return }
+            guard let running else {
+                throw LifecycleError("router \(version) uses sentence embeddings of \(wanted) and no embedder is loaded: "
+                    + "install the model (`make setup`, or LOCALTRIAGE_MINILM_DIR / --model FOLDER)")
+            }
+            guard wanted.accepts(running), running.dimension == router.categoryModel.denseDimension else {
+                throw LifecycleError("router \(version) was trained with embeddings of \(wanted), but the loaded embedder "
+                    + "is \(running): load that model (LOCALTRIAGE_MINILM_DIR / --model FOLDER), or retrain the router "
+                    + "with this one (`localtriage train router --data FILE`)")
+            }
+        }
     }
 
     /// The folder holding every router version of a home.
@@ -33,8 +64,10 @@ public enum RouterArtifact {
     /// The folder of one version.
     public static func directory(version: String, home: URL) -> URL { root(home: home).appendingPathComponent(version) }
 
-    /// Writes `router` as a new version (named after the current UTC time) and returns its manifest.
-    public static func save(_ router: Router, trainingData: DatasetReference, home: URL) throws -> Manifest {
+    /// Writes `router` as a new version (named after the current UTC time) and returns its manifest; `embedder`
+    /// is the identity of the encoder that made its training embeddings.
+    public static func save(_ router: Router, trainingData: DatasetReference, embedder: EmbedderIdentity? = nil,
+                            home: URL) throws -> Manifest {
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyyMMdd-HHmmss-SSS"
         formatter.timeZone = TimeZone(identifier: "UTC")
@@ -48,7 +81,8 @@ public enum RouterArtifact {
         let manifest = Manifest(
             version: version, createdAt: now, trainingData: trainingData.path, trainingDataSHA256: trainingData.sha256,
             examples: trainingData.examples, validation: router.validation, usesEmbeddings: router.usesEmbeddings,
-            embeddingModel: router.usesEmbeddings ? "all-MiniLM-L6-v2" : nil, artifactSHA256: ContentHash.sha256(encoded))
+            embeddingModel: router.usesEmbeddings ? embedder?.id : nil, embedder: router.usesEmbeddings ? embedder : nil,
+            artifactSHA256: ContentHash.sha256(encoded))
         try reportEncoder.encode(manifest).write(to: dir.appendingPathComponent("manifest.json"))
         return manifest
     }
@@ -71,11 +105,12 @@ public enum RouterArtifact {
         guard let data = FileManager.default.contents(atPath: file.path) else {
             throw LifecycleError("no router at \(file.path)")
         }
-        if let expected = try? manifest(at: dir).artifactSHA256, ContentHash.sha256(data) != expected {
+        let manifest = try? manifest(at: dir)
+        if let expected = manifest?.artifactSHA256, ContentHash.sha256(data) != expected {
             throw LifecycleError("\(file.path) does not match the SHA-256 in its manifest: the artefact changed since training")
         }
         return Loaded(version: dir.lastPathComponent, directory: dir,
-                      router: try JSONDecoder().decode(Router.self, from: data))
+                      router: try JSONDecoder().decode(Router.self, from: data), manifest: manifest)
     }
 
     /// The manifest of a version folder.

@@ -11,10 +11,22 @@ public actor RouterLoader {
     public let registry: ModelRegistry
     public let alias: ModelAlias
     private var cached: RouterArtifact.Loaded?
+    /// Set: each router loaded must have been trained with this embedder (nil: none is loaded).
+    private let running: EmbedderIdentity??
 
+    /// A loader that leaves the embedder check to the caller (`RouterArtifact.Loaded.requireEmbedder`).
     public init(registry: ModelRegistry, alias: ModelAlias = .champion) {
         self.registry = registry
         self.alias = alias
+        running = .none
+    }
+
+    /// A loader that refuses routers trained with another embedder than `embedder` (nil: no embedder is loaded,
+    /// so only routers without embeddings load), with an error saying which model each side has.
+    public init(registry: ModelRegistry, alias: ModelAlias = .champion, embedder: EmbedderIdentity?) {
+        self.registry = registry
+        self.alias = alias
+        running = .some(embedder)
     }
 
     /// The router the alias names, reloaded when the alias moved since the last call; nil when it names none.
@@ -27,10 +39,15 @@ public actor RouterLoader {
         var version = aliases[alias]
         if version == nil && alias == .champion { version = RouterArtifact.latestVersion(home: registry.home) }
         guard let version else { return nil }
-        if let cached, cached.version == version { return cached }
+        if let cached, cached.version == version { return try checked(cached) }
         let home = registry.home
         let loaded = try await offPool { try RouterArtifact.load(version, home: home) }  // decoding takes CPU
         cached = loaded
+        return try checked(loaded)
+    }
+
+    private func checked(_ loaded: RouterArtifact.Loaded) throws -> RouterArtifact.Loaded {
+        if case .some(let embedder) = running { try loaded.requireEmbedder(embedder) }
         return loaded
     }
 

@@ -43,6 +43,8 @@ public struct RouterTraining {
     public var queues: [String: String] = [:]
     /// Who trains, for the run record and the audit log.
     public var actor: String
+    /// The identity of the encoder behind `embed`, recorded in the manifest and checked when the router loads.
+    public var embedder: EmbedderIdentity?
 
     public init(trainingData: LabelledData, actor: String) {
         self.trainingData = trainingData
@@ -61,7 +63,7 @@ public struct RouterTraining {
         public var championChange: AliasChange?
     }
 
-    /// Computes sentence embeddings of texts (all-MiniLM-L6-v2).
+    /// Computes sentence embeddings of texts (the encoder named by `embedder`).
     public typealias Embedding = @Sendable ([String]) throws -> [[Float]]
 
     /// Runs the training. `embed` computes sentence embeddings (needed when `options.useEmbeddings`). The training
@@ -87,7 +89,8 @@ public struct RouterTraining {
             router.queueByCategory = queues
             return (router, try evaluationExamples.map { try Self.score(router, on: $0, embed: embed) })
         }
-        let manifest = try RouterArtifact.save(router, trainingData: training.reference, home: registry.home)
+        let manifest = try RouterArtifact.save(router, trainingData: training.reference, embedder: embedder,
+                                               home: registry.home)
         let duration = (ContinuousClock.now - clock).seconds
 
         let run = TrainingRun(
@@ -120,10 +123,12 @@ public struct RouterTraining {
                                _ embed: Embedding?) async throws {
         guard let version = try await registry.championVersion(),
               try await registry.store.evaluation(modelVersion: version, evaluationSetSHA256: set.sha256) == nil else { return }
-        let champion = try RouterArtifact.load(version, home: registry.home).router
+        let loaded = try RouterArtifact.load(version, home: registry.home)
+        if let embedder, embed != nil { try loaded.requireEmbedder(embedder) }
+        let champion = loaded.router
         guard !champion.usesEmbeddings || embed != nil else {
             throw LifecycleError("the champion \(version) uses sentence embeddings: scoring it on the new evaluation set "
-                + "needs the encoder (all-MiniLM-L6-v2)")
+                + "needs the encoder it was trained with")
         }
         let metrics = try await offPool { try Self.score(champion, on: examples, embed: embed) }
         try await registry.store.recordEvaluation(modelVersion: version, evaluationSetSHA256: set.sha256, metrics: metrics)
@@ -151,6 +156,7 @@ public struct RouterTraining {
             "labelField": trainingData.labelField,
             "priorityField": trainingData.priorityField,
         ]
+        if router.usesEmbeddings, let embedder { parameters["embedder"] = embedder.description }
         if let threshold = router.p1Threshold { parameters["p1Threshold"] = "\(threshold)" }
         if let folds = router.validation.folds { parameters["validationFolds"] = "\(folds)" }
         if let weight = router.centroidWeight { parameters["centroidWeight"] = "\(weight)" }

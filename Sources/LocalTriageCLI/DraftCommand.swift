@@ -41,7 +41,7 @@ struct DraftCommand: AsyncParsableCommand {
         let encoder = try EncoderLoader.load(explicit: model)
         var request = DraftRequest(subject: subject, body: text ?? "", language: language)
         if let ticket {
-            guard let stored = try await store.ticketWithVector(externalID: ticket, model: encoder.modelName) else {
+            guard let stored = try await store.ticketWithVector(externalID: ticket, model: encoder.identity.key) else {
                 throw ValidationError("no ticket \(ticket) in the store")
             }
             request = DraftRequest(stored.ticket, vector: stored.vector)

@@ -76,7 +76,7 @@ struct EmbedBenchmark: AsyncParsableCommand {
         let batchedSeconds = (ContinuousClock.now - batched).seconds
 
         let output = Output(
-            model: encoder.modelName, texts: texts.count, meanTokens: meanT, cores: cores,
+            model: encoder.identity.key, texts: texts.count, meanTokens: meanT, cores: cores,
             batch1SentencesPerSecond: Double(texts.count) / singleSeconds,
             batch1ConcurrentSentencesPerSecond: Double(texts.count) / concurrentSeconds,
             batch1LatencyMs: Percentiles(latencies),

@@ -89,7 +89,7 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
                                   latencies))
             // The product's own choice: made from the corpus alone, as at ingest (no judged query is read).
             let tuning = ContinuousClock.now
-            let kbHash = SearchTuner.kbHash(texts: try await store.indexableChunks().map(\.text), model: encoder.modelName)
+            let kbHash = SearchTuner.kbHash(texts: try await store.indexableChunks().map(\.text), model: encoder.identity.key)
             var tuner = SearchTuner()
             tuner.seed = UInt64(tunerSeed)
             let settings = try await tuner.choose(keyword: bm25Retriever, dense: denseRetriever, kbHash: kbHash)

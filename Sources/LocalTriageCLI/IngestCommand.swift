@@ -99,7 +99,7 @@ struct EmbeddingOptions: ParsableArguments {
         guard !noEmbed, let encoder = EncoderLoader.loadIfAvailable(explicit: model) else { return nil }
         let started = ContinuousClock.now
         let count = try await EmbeddingIndexer(store: store, embedder: encoder).indexMissing(kind)
-        return EmbeddingReport(kind: kind, model: encoder.modelName, embedded: count,
+        return EmbeddingReport(kind: kind, model: encoder.identity.key, embedded: count,
                                seconds: (ContinuousClock.now - started).seconds)
     }
 }

@@ -106,6 +106,7 @@ struct TrainRouter: AsyncParsableCommand {
             : refreezeEvalSet ? EncoderLoader.loadIfAvailable() : nil
         let registry = ModelRegistry(store: try global.openStore(), home: home)
         let embed = encoder.map { e -> RouterTraining.Embedding in { e.encode($0) } }
+        training.embedder = encoder?.identity
         let outcome = try await training.run(registry: registry, embed: embed)
         if outcome.skipped > 0 { Report.note("skipped \(outcome.skipped) rows without \(source.textField) or \(source.labelField)") }
         let run = outcome.run, router = outcome.router
@@ -172,9 +173,10 @@ struct TriageCommand: AsyncParsableCommand {
         let home = try global.homeDirectory()
         let loaded = try await RouterSelection.load(model, global: global)
         let (router, version) = (loaded.router, loaded.version)
-        guard let text else { return try await triageStored(router, version: version, home: home) }
-        let embedding = router.usesEmbeddings ? try EncoderLoader.load().encode([text]).first : nil
-        let decision = router.route(text, embedding: embedding)
+        guard let text else { return try await triageStored(loaded, home: home) }
+        let encoder = router.usesEmbeddings ? try EncoderLoader.load() : nil
+        try loaded.requireEmbedder(encoder?.identity)
+        let decision = try router.checkedRoute(text, embedding: encoder?.encode([text]).first)
         if global.json { return try Report.json(TextOutput(decision: decision, model: version)) }
         print("router \(version)")
         print(decision.abstained
@@ -188,16 +190,18 @@ struct TriageCommand: AsyncParsableCommand {
     }
 
     /// Routes the stored tickets the model has not seen, in batches, recording each prediction.
-    private func triageStored(_ router: Router, version: String, home: URL) async throws {
+    private func triageStored(_ loaded: RouterArtifact.Loaded, home: URL) async throws {
+        let (router, version) = (loaded.router, loaded.version)
         let store = try global.openStore()
         let encoder = router.usesEmbeddings ? try EncoderLoader.load() : nil
+        try loaded.requireEmbedder(encoder?.identity)
         var output = StoredOutput(model: version, triaged: 0, abstained: 0, byQueue: [:], p1: 0)
         while true {
             let tickets = try await store.ticketsAwaitingTriage(modelVersion: version, limit: 256)
             guard !tickets.isEmpty else { break }
             let embeddings = encoder?.encode(tickets.map(\.text))
             let predictions = try tickets.indices.map { i -> StoredPrediction in
-                let decision = router.route(tickets[i].text, embedding: embeddings?[i])
+                let decision = try router.checkedRoute(tickets[i].text, embedding: embeddings?[i])
                 output.triaged += 1
                 output.abstained += decision.abstained ? 1 : 0
                 output.p1 += decision.priority == .p1 ? 1 : 0

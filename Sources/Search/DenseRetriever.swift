@@ -18,10 +18,14 @@ public struct EmbeddingIndexer: Sendable {
     public func indexMissing(_ kind: EmbeddedKind, progress: (@Sendable (Int) -> Void)? = nil) async throws -> Int {
         var done = 0
         while true {
-            let pending = try await store.itemsNeedingEmbedding(kind, model: embedder.modelName, limit: batchSize)
+            let pending = try await store.itemsNeedingEmbedding(kind, model: embedder.identity.key, limit: batchSize)
             guard !pending.isEmpty else { return done }
             let vectors = try await embedder.embedOffPool(pending.map(\.text))
-            try await store.saveEmbeddings(kind, zip(pending, vectors).map { ($0.id, $1) }, model: embedder.modelName)
+            // Stored vectors are keyed by model: one of another width would break every index built from them.
+            for vector in vectors {
+                try EmbeddingDimensionError.check(vector, expected: embedder.dimension, context: "the store's \(embedder.identity.key) vectors")
+            }
+            try await store.saveEmbeddings(kind, zip(pending, vectors).map { ($0.id, $1) }, model: embedder.identity.key)
             done += pending.count
             progress?(done)
         }
@@ -40,12 +44,12 @@ public struct DenseRetriever: Retriever {
     public init(store: any TriageStore, embedder: any TextEmbedder) async throws {
         self.store = store
         self.embedder = embedder
-        let vectors = try await store.vectors(.chunk, model: embedder.modelName)
+        let vectors = try await store.vectors(.chunk, model: embedder.identity.key)
         var index = VectorIndex(dimension: embedder.dimension)
         index.reserveCapacity(vectors.count)
         var categories: [Int64: String] = [:]
         for entry in vectors {
-            index.add(id: entry.id, vector: entry.vector)
+            try index.add(id: entry.id, vector: entry.vector)
             if let category = entry.category { categories[entry.id] = category }
         }
         self.index = index
@@ -55,7 +59,7 @@ public struct DenseRetriever: Retriever {
     public func search(_ query: String, k: Int, filter: SearchFilter) async throws -> [SearchHit] {
         guard let vector = try embedder.embed([query]).first else { return [] }
         let allowed: ((Int64) -> Bool)? = filter.category.map { wanted in { categories[$0] == wanted } }
-        let ranked = index.search(vector, k: k, allowed: allowed)
+        let ranked = try index.search(vector, k: k, allowed: allowed)
         let hits = try await store.chunkHits(ids: ranked.map(\.id))
         return ranked.compactMap { id, score in
             hits[id].map { var hit = $0; hit.score = Double(score); return hit }

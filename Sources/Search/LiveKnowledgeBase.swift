@@ -82,7 +82,7 @@ public struct LiveKnowledgeBase: Sendable {
             return Built(keyword: keyword, dense: dense, generation: generation, fusion: fusion, settings: nil)
         }
         let settings = try await tuner.settings(
-            keyword: keyword, dense: dense, kbHash: SearchTuner.kbHash(texts: chunks.map(\.text), model: embedder.modelName))
+            keyword: keyword, dense: dense, kbHash: SearchTuner.kbHash(texts: chunks.map(\.text), model: embedder.identity.key))
         return Built(keyword: keyword, dense: dense, generation: generation, fusion: settings.fusion, settings: settings)
     }
 

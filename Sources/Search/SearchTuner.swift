@@ -70,7 +70,7 @@ public struct SearchTuner: Sendable {
         -> SearchSettings {
         let queries = keyword.index.count < minimumChunks
             ? [] : try await pseudoQueries(store: keyword.store, ids: keyword.index.ids)
-        let fallback = SearchSettings(kbHash: kbHash, model: dense.embedder.modelName, method: "convex",
+        let fallback = SearchSettings(kbHash: kbHash, model: dense.embedder.identity.key, method: "convex",
                                       keywordWeight: defaultWeight, pseudoQueries: queries.count,
                                       chunks: keyword.index.count)
         guard queries.count >= minimumQueries else { return fallback }
@@ -100,7 +100,7 @@ public struct SearchTuner: Sendable {
             .min { abs($0.weight - defaultWeight) < abs($1.weight - defaultWeight) }!
         let rrf = objective(.reciprocalRank(k: 60))
         scores["rrf"] = rrf
-        return SearchSettings(kbHash: kbHash, model: dense.embedder.modelName,
+        return SearchSettings(kbHash: kbHash, model: dense.embedder.identity.key,
                               method: rrf > best.value + rrfMargin ? "rrf" : "convex",
                               keywordWeight: best.weight, pseudoQueries: queries.count, chunks: keyword.index.count,
                               candidates: scores)
@@ -217,7 +217,7 @@ public struct SearchTuner: Sendable {
         for (query, vector) in zip(queries, queryVectors) {
             let extra = query.heldOut.count
             let kw = keyword.index.search(query.text, k: depth + extra)
-            let dn = dense.index.search(vector, k: depth + extra)
+            let dn = try dense.index.search(vector, k: depth + extra)
             raw.append((kw, dn))
             ids.formUnion(kw.map(\.id))
             ids.formUnion(dn.map(\.id))

@@ -39,10 +39,10 @@ public struct SimilarTickets: Sendable {
         try await EmbeddingIndexer(store: store, embedder: embedder).indexMissing(.ticket)
         // Read before loading: a change made during the load leaves a newer generation, loaded by the next refresh.
         let generation = try await store.generation(.ticket)
-        let stored = try await store.vectors(.ticket, model: embedder.modelName)
+        let stored = try await store.vectors(.ticket, model: embedder.identity.key)
         var index = VectorIndex(dimension: embedder.dimension)
         index.reserveCapacity(stored.count)
-        for entry in stored { index.add(id: entry.id, vector: entry.vector) }
+        for entry in stored { try index.add(id: entry.id, vector: entry.vector) }
         let fresh = Loaded(index: index, resolved: Set(stored.filter(\.resolved).map(\.id)), generation: generation)
         loaded.withLockedValue { $0 = fresh }
         return true
@@ -54,7 +54,7 @@ public struct SimilarTickets: Sendable {
         guard let embedder, let loaded = loaded?.withLockedValue({ $0 }), let vector = try embedder.embed([text]).first else {
             return Array(keyword.prefix(k))
         }
-        let dense = loaded.index.search(vector, k: n, allowed: resolvedOnly ? { loaded.resolved.contains($0) } : nil)
+        let dense = try loaded.index.search(vector, k: n, allowed: resolvedOnly ? { loaded.resolved.contains($0) } : nil)
         let fused = Fusion.reciprocalRank(k: 60).fuse(
             keyword: keyword.map { ($0.ticketID, $0.score) }, dense: dense.map { ($0.id, Double($0.score)) })
             .prefix(k)

@@ -1,7 +1,9 @@
 import CBLAS
+import Domain
 
 /// Exact nearest-neighbour search by cosine similarity over unit vectors: one matrix-vector product (BLAS)
-/// over a contiguous row-major matrix, then a partial top-k selection.
+/// over a contiguous row-major matrix, then a partial top-k selection. A vector of another width is refused with
+/// an `EmbeddingDimensionError` (it comes from another model).
 public struct VectorIndex: Sendable {
     public let dimension: Int
     public private(set) var ids: [Int64] = []
@@ -23,15 +25,15 @@ public struct VectorIndex: Sendable {
     }
 
     /// Adds a vector (it must already be unit length for scores to be cosines).
-    public mutating func add(id: Int64, vector: [Float]) {
-        precondition(vector.count == dimension, "vector of \(vector.count) dimensions in a \(dimension)-d index")
+    public mutating func add(id: Int64, vector: [Float]) throws {
+        try EmbeddingDimensionError.check(vector, expected: dimension, context: "a vector index")
         ids.append(id)
         matrix.append(contentsOf: vector)
     }
 
     /// The query's similarity to every vector, in the order they were added.
-    public func similarities(to query: [Float]) -> [Float] {
-        precondition(query.count == dimension)
+    public func similarities(to query: [Float]) throws -> [Float] {
+        try EmbeddingDimensionError.check(query, expected: dimension, context: "a vector index")
         var scores = [Float](repeating: 0, count: ids.count)
         guard !ids.isEmpty else { return scores }
         matrix.withUnsafeBufferPointer { m in
@@ -46,10 +48,10 @@ public struct VectorIndex: Sendable {
     }
 
     /// The k most similar vectors, best first; `allowed` filters by id before ranking.
-    public func search(_ query: [Float], k: Int, allowed: ((Int64) -> Bool)? = nil) -> [(id: Int64, score: Float)] {
-        precondition(query.count == dimension)
+    public func search(_ query: [Float], k: Int, allowed: ((Int64) -> Bool)? = nil) throws -> [(id: Int64, score: Float)] {
+        try EmbeddingDimensionError.check(query, expected: dimension, context: "a vector index")
         guard k > 0, !ids.isEmpty else { return [] }
-        let scores = similarities(to: query)
+        let scores = try similarities(to: query)
         var top = TopK(k: k)
         for (index, score) in scores.enumerated() where allowed?(ids[index]) ?? true {
             top.insert(index: index, score: score)

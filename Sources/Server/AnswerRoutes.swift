@@ -96,7 +96,7 @@ struct AnswerRoutes {
                 title: try Validate.text(input.title, "title", max: 200, required: false) ?? ticket.subject ?? String(ticket.body.prefix(60)),
                 body: CustomerSpecifics.templated(final ?? Draft.withoutCitations(draft.text), names: names), category: ticket.category, withheld: [],
                 examples: [AnswerExample(answerID: "", ticketExternalID: ticket.externalID, text: ticket.text, vector: vector,
-                                         model: services.embedder.modelName)]),
+                                         model: services.embedder.identity.key)]),
                 origin: .editedDraft, actor: actor)
         }
         guard role >= .lead else { throw HTTPError(.forbidden, message: "agents propose answers from their drafts (fromDraft); writing one needs the lead role") }
@@ -105,7 +105,7 @@ struct AnswerRoutes {
         let vector = try await services.embedder.embedOffPool([title])[0]
         return try await services.store.proposeAnswer(NewAnswer(
             title: title, body: body, category: try Validate.text(input.category, "category", max: 100, required: false), withheld: [],
-            examples: [AnswerExample(answerID: "", ticketExternalID: nil, text: title, vector: vector, model: services.embedder.modelName)]),
+            examples: [AnswerExample(answerID: "", ticketExternalID: nil, text: title, vector: vector, model: services.embedder.identity.key)]),
             origin: .manual, actor: actor)
     }
 }

@@ -53,7 +53,7 @@ struct DraftRoutes {
 
     private func resolve(_ input: DraftInput) async throws -> DraftRequest {
         if let id = input.ticketID {
-            guard let stored = try await services.store.ticketWithVector(externalID: id, model: services.embedder.modelName) else {
+            guard let stored = try await services.store.ticketWithVector(externalID: id, model: services.embedder.identity.key) else {
                 throw HTTPError(.notFound, message: "no ticket \(id)")
             }
             var request = DraftRequest(stored.ticket, vector: stored.vector)

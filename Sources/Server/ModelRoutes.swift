@@ -82,7 +82,7 @@ struct ModelRoutes {
                             aliases: ModelAlias.allCases.filter { aliases[$0] == version }.map(\.rawValue))
         }
         return ModelList(models: routers + [
-            .init(kind: "embedding", version: services.embedder.modelName, active: true, aliases: []),
+            .init(kind: "embedding", version: services.embedder.identity.key, active: true, aliases: []),
             .init(kind: "llm", version: services.drafting.model?.modelName ?? "none", active: services.drafting.model != nil,
                   aliases: []),
         ])

@@ -57,11 +57,12 @@ public struct ServerServices: Sendable {
                              modelReady: @escaping @Sendable () async -> Bool) async throws -> ServerServices {
         let knowledgeBase = try await LiveKnowledgeBase(store: store, embedder: embedder)
         let similar = try await SimilarTickets(store: store, embedder: embedder)
-        let answers = try await AnswerLibrary(store: store, model: embedder.modelName)
+        let answers = try await AnswerLibrary(store: store, model: embedder.identity.key)
         let drafting = try await DraftingPipeline.build(store: store, embedder: embedder, model: model, options: draftOptions,
                                                         knowledgeBase: knowledgeBase, similar: similar, answers: answers)
         return ServerServices(store: store, embedder: embedder, knowledgeBase: knowledgeBase, similar: similar, answers: answers,
-                              drafting: drafting, routers: RouterProvider(store: store, home: home), modelReady: modelReady)
+                              drafting: drafting, routers: RouterProvider(store: store, home: home, embedder: embedder.identity),
+                              modelReady: modelReady)
     }
 }
 
@@ -94,12 +95,20 @@ public struct RouterProvider: Sendable {
         var generation = 0
     }
 
-    public init(store: any ModelLifecycleStore, home: URL, aliasLifetime: Duration = .seconds(1)) {
+    /// `embedder`, when given, is the running encoder: a router trained with another is refused with an error
+    /// saying which model it needs (`RouterArtifact.Loaded.requireEmbedder`).
+    public init(store: any ModelLifecycleStore, home: URL, aliasLifetime: Duration = .seconds(1),
+                embedder: EmbedderIdentity? = nil) {
         self.home = home
         self.aliasLifetime = aliasLifetime
         registry = ModelRegistry(store: store, home: home)
-        champion = RouterLoader(registry: registry, alias: .champion)
-        challenger = RouterLoader(registry: registry, alias: .challenger)
+        if let embedder {
+            champion = RouterLoader(registry: registry, alias: .champion, embedder: embedder)
+            challenger = RouterLoader(registry: registry, alias: .challenger, embedder: embedder)
+        } else {
+            champion = RouterLoader(registry: registry, alias: .champion)
+            challenger = RouterLoader(registry: registry, alias: .challenger)
+        }
     }
 
     /// A router and its version.

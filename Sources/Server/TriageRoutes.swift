@@ -50,7 +50,7 @@ struct TriageRoutes {
         let started = ContinuousClock.now
         var embedding = vector
         if router.usesEmbeddings && embedding == nil { embedding = try await services.batcher.embed(text) }
-        let decision = router.route(text, embedding: router.usesEmbeddings ? embedding : nil)
+        let decision = try router.checkedRoute(text, embedding: router.usesEmbeddings ? embedding : nil)
         services.metrics.stage("triage", milliseconds: (ContinuousClock.now - started).milliseconds)
         if let ticketID {
             try await services.store.savePredictions([StoredPrediction(decision, ticketExternalID: ticketID, modelVersion: version)])
@@ -69,7 +69,7 @@ struct TriageRoutes {
         do {
             var vector = embedding
             if challenger.usesEmbeddings && vector == nil { vector = try await services.batcher.embed(text) }
-            let decision = challenger.route(text, embedding: challenger.usesEmbeddings ? vector : nil)
+            let decision = try challenger.checkedRoute(text, embedding: challenger.usesEmbeddings ? vector : nil)
             try await services.store.saveShadowPrediction(ShadowPrediction(
                 ticketExternalID: ticketID, championVersion: champion.version, challengerVersion: version,
                 champion: ShadowDecision(champion.decision), challenger: ShadowDecision(decision)))
@@ -84,7 +84,7 @@ struct TriageRoutes {
             let input = try await request.decode(as: TriageInput.self, context: context)
             let text: String, vector: [Float]?
             if let id = input.ticketID {
-                guard let (ticket, stored) = try await services.store.ticketWithVector(externalID: id, model: services.embedder.modelName) else {
+                guard let (ticket, stored) = try await services.store.ticketWithVector(externalID: id, model: services.embedder.identity.key) else {
                     throw HTTPError(.notFound, message: "no ticket \(id)")
                 }
                 (text, vector) = (ticket.text, stored)

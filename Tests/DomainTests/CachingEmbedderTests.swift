@@ -5,7 +5,7 @@ import Testing
 @Suite struct CachingEmbedderTests {
     /// Counts what reaches the encoder; its vectors are a deterministic function of the text.
     final class CountingEmbedder: TextEmbedder, @unchecked Sendable {
-        let modelName = "counting", dimension = 2
+        let identity = EmbedderIdentity(id: "counting", dimension: 2, revision: nil)
         private let lock = NSLock()
         private(set) var encoded: [String] = []
         func embed(_ texts: [String]) throws -> [[Float]] {

@@ -51,6 +51,7 @@ struct LifecycleFixture {
         training.options.l2Grid = [1e-5]
         // The encoder is given even when the features do not use it: re-freezing scores the champion with it.
         let embed = encoder.map { e -> RouterTraining.Embedding in { e.encode($0) } }
+        training.embedder = encoder?.identity
         return try await training.run(registry: registry, embed: embed)
     }
 

@@ -1,20 +1,12 @@
 import Domain
 import Foundation
 @testable import Routing
+import TestSupport
 import Testing
 
-/// A deterministic stand-in for the sentence encoder: each word hashed to one of 1,024 dimensions, the count vector
-/// scaled to unit length. It tests the router's logic on embeddings without the model.
-private func hashedWords(_ texts: [String]) -> [[Float]] {
-    texts.map { text in
-        var v = [Float](repeating: 0, count: 1024)
-        for word in RoutingTokenizer.tokens(text) {
-            v[Int(ContentHash.sha256(word).prefix(4), radix: 16)! % 1024] += 1
-        }
-        let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        return norm > 0 ? v.map { $0 / norm } : v
-    }
-}
+/// The shared deterministic stand-in for the sentence encoder (TestSupport), in 1,024 dimensions.
+private let hashing = HashingTestEmbedder(dimension: 1024)
+private func hashedWords(_ texts: [String]) -> [[Float]] { hashing.embed(texts) }
 
 private func unit(_ v: [Float]) -> [Float] {
     let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()

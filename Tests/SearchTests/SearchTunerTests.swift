@@ -93,7 +93,7 @@ struct SearchTunerTests {
         let kb = try await LiveKnowledgeBase(store: store, embedder: encoder, tuner: Self.tuner)
         let first = try #require(kb.searchSettings)
         #expect(try await store.latestSearchSettings() == first)
-        #expect(first.chunks == kb.indexedChunks && first.model == encoder.modelName)
+        #expect(first.chunks == kb.indexedChunks && first.model == encoder.identity.key)
         #expect(kb.fusion == .convex(keywordWeight: first.keywordWeight))
 
         // A restart over the same KB reuses the recorded choice (same time stamp: not chosen again).

@@ -69,10 +69,10 @@ struct SimilarTicketsTests {
         // A changed text drops the old vector (store trigger); the refresh embeds the new one.
         duplicate.body = "Please add a dark theme to the mobile app as well."
         try await store.upsertTicket(duplicate, actor: "test")
-        #expect(try await store.itemsNeedingEmbedding(.ticket, model: encoder.modelName, limit: 10).map(\.text)
+        #expect(try await store.itemsNeedingEmbedding(.ticket, model: encoder.identity.key, limit: 10).map(\.text)
             == ["Billed two times\n" + duplicate.body])
         #expect(try await similar.refresh())
-        #expect(try await store.itemsNeedingEmbedding(.ticket, model: encoder.modelName, limit: 10).isEmpty)
+        #expect(try await store.itemsNeedingEmbedding(.ticket, model: encoder.identity.key, limit: 10).isEmpty)
         #expect(similar.indexedTickets == 3)
         #expect(try await similar.similar(to: "dark theme on my phone", k: 2).map(\.ticket.externalID).sorted() == ["T-2", "T-5"])
     }

@@ -235,13 +235,13 @@ struct ServerTests {
         let (_, store) = try await DemoHome.shared.get()
         let encoder = try #require(encoder)
         for id in ["ORB-10001", "ORB-10108", "ORB-10203"] {
-            let (ticket, vector) = try #require(try await store.ticketWithVector(externalID: id, model: encoder.modelName))
+            let (ticket, vector) = try #require(try await store.ticketWithVector(externalID: id, model: encoder.identity.key))
             #expect(ticket == (try await store.ticket(externalID: id)))
             let stored = try #require(vector)
             let fresh = try #require(encoder.encode([ticket.text]).first)
             #expect(Domain.dot(stored, fresh) > 0.9999, "\(id)")
         }
-        #expect(try await store.ticketWithVector(externalID: "NOPE-1", model: encoder.modelName) == nil)
+        #expect(try await store.ticketWithVector(externalID: "NOPE-1", model: encoder.identity.key) == nil)
     }
 
     @Test func theOpenAPIDocumentDescribesExactlyTheRoutes() async throws {
