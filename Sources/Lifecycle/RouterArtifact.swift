@@ -47,11 +47,11 @@ public enum RouterArtifact {
         public func requireEmbedder(_ running: EmbedderIdentity?) throws {
             guard let wanted = embedder else { return }
             guard let running else {
-                throw LifecycleError("router \(version) uses sentence embeddings of \(wanted) and no embedder is loaded: "
+                throw EmbedderMismatchError("router \(version) uses sentence embeddings of \(wanted) and no embedder is loaded: "
                     + "install the model (`make setup`, or LOCALTRIAGE_MINILM_DIR / --model FOLDER)")
             }
             guard wanted.accepts(running), running.dimension == router.categoryModel.denseDimension else {
-                throw LifecycleError("router \(version) was trained with embeddings of \(wanted), but the loaded embedder "
+                throw EmbedderMismatchError("router \(version) was trained with embeddings of \(wanted), but the loaded embedder "
                     + "is \(running): load that model (LOCALTRIAGE_MINILM_DIR / --model FOLDER), or retrain the router "
                     + "with this one (`localtriage train router --data FILE`)")
             }
@@ -136,4 +136,11 @@ public enum RouterArtifact {
         encoder.dateEncodingStrategy = .iso8601
         return encoder
     }
+}
+
+/// A router trained with another embedder than the one loaded (or with one, when none is): the message names both
+/// and what to do. The server answers it with 503, as when no router is trained.
+public struct EmbedderMismatchError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }

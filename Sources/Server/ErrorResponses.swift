@@ -1,5 +1,7 @@
+import Domain
 import Foundation
 import Hummingbird
+import Lifecycle
 import Logging
 import NIOCore
 import NIOConcurrencyHelpers
@@ -7,8 +9,8 @@ import Store
 
 /// Every error answers with a body that says what went wrong (`{"error": {"message": …}}`), never an empty one:
 /// an unknown route (404), a body over its limit (413), a store that cannot write (disk full: 507) or read (503,
-/// remembered by `StorageHealth` so `/readyz` reports it), any other failure 500 (logged; the body says so
-/// without detail).
+/// remembered by `StorageHealth` so `/readyz` reports it), a router or vectors of another embedding model than the
+/// loaded one (503, saying which), any other failure 500 (logged; the body says so without detail).
 struct ErrorResponseMiddleware: RouterMiddleware {
     let storage: StorageHealth
 
@@ -28,6 +30,10 @@ struct ErrorResponseMiddleware: RouterMiddleware {
                 throw HTTPError(failure.status, message: failure.description)
             }
             if let refusal = error as? StoreError { throw HTTPError(refusal.status, message: refusal.description) }
+            if error is EmbedderMismatchError || error is EmbeddingDimensionError {
+                context.logger.error("embedding model mismatch", metadata: ["error": .string("\(error)")])
+                throw HTTPError(.serviceUnavailable, message: "\(error)")
+            }
             context.logger.error("request failed", metadata: ["error": .string("\(error)")])
             throw HTTPError(.internalServerError, message: "internal error: the server logged it")
         }

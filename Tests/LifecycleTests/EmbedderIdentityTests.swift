@@ -37,7 +37,7 @@ import Testing
         // The registry's loader, given the running embedder, refuses the same way.
         let registry = ModelRegistry(store: try SQLiteStore(home: home), home: home)
         #expect(try await RouterLoader(registry: registry, embedder: trained.identity).champion().version == manifest.version)
-        await #expect(throws: LifecycleError.self) {
+        await #expect(throws: EmbedderMismatchError.self) {
             _ = try await RouterLoader(registry: registry, embedder: HashingTestEmbedder(dimension: 16).identity).champion()
         }
     }
@@ -66,9 +66,9 @@ import Testing
         let loaded = try RouterArtifact.load(manifest.version, home: home)
         #expect(loaded.embedder == EmbedderIdentity(id: "all-MiniLM-L6-v2", dimension: 384, revision: nil))
         try loaded.requireEmbedder(EmbedderIdentity(id: "all-MiniLM-L6-v2", dimension: 384, revision: "anything"))
-        #expect(throws: LifecycleError.self) {
+        #expect(throws: EmbedderMismatchError.self) {
             try loaded.requireEmbedder(EmbedderIdentity(id: "all-MiniLM-L6-v2", dimension: 16, revision: "anything"))
         }
-        #expect(throws: LifecycleError.self) { try loaded.requireEmbedder(HashingTestEmbedder(dimension: 384).identity) }
+        #expect(throws: EmbedderMismatchError.self) { try loaded.requireEmbedder(HashingTestEmbedder(dimension: 384).identity) }
     }
 }
