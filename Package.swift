@@ -21,8 +21,12 @@ let package = Package(
     targets: [
         // Domain: value types, text normalisation, chunking, metrics. No I/O.
         .target(name: "Domain", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
-        // Store: the TriageStore protocol and its embedded SQLite (GRDB) implementation.
-        .target(name: "Store", dependencies: ["Domain", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Store: the store interfaces by consumer (`StoreBackend`), the change feed, and the embedded SQLite (GRDB)
+        // implementation with its in-memory nearest-neighbour index.
+        .target(name: "Store", dependencies: [
+            "Domain", "CBLAS", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
         // Readers: file readers (CSV, JSON, JSONL, Markdown), field mapping, and the one ticket validator (files and
         // the API). No storage.
         .target(name: "Readers", dependencies: ["Domain"]),
