@@ -60,9 +60,14 @@ let package = Package(
         // Monitoring: drift and data-quality checks of a window against a reference, emerging themes; the latest
         // report's files (the only I/O).
         .target(name: "Monitoring", dependencies: ["Domain", "CBLAS"]),
+        // Application: the use cases the server and the CLI share (triage and its records, the routers that answer).
+        .target(name: "Application", dependencies: [
+            "Domain", "Store", "Search", "Routing", "Drafting", "LLM", "Lifecycle",
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
         // Server: the HTTP API (Hummingbird), API keys and roles, health, readiness and Prometheus metrics.
         .target(name: "Server", dependencies: [
-            "Domain", "Store", "Readers", "Search", "Routing", "Drafting", "LLM", "Lifecycle", "Monitoring",
+            "Application", "Domain", "Store", "Readers", "Search", "Routing", "Drafting", "LLM", "Lifecycle", "Monitoring",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -75,7 +80,8 @@ let package = Package(
         .executableTarget(
             name: "LocalTriageCLI",
             dependencies: [
-                "Domain", "Store", "Readers", "Ingest", "Search", "Routing", "Embeddings", "LLM", "Drafting", "Lifecycle", "Monitoring", "Server",
+                "Application", "Domain", "Store", "Readers", "Ingest", "Search", "Routing", "Embeddings", "LLM", "Drafting", "Lifecycle",
+                "Monitoring", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
@@ -84,13 +90,16 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Domain", .product(name: "NIOPosix", package: "swift-nio")],
                 path: "Tests/TestSupport"),
         .testTarget(name: "DomainTests", dependencies: ["Domain", "TestSupport"]),
+        .testTarget(name: "ApplicationTests", dependencies: [
+            "Application", "Domain", "Routing", "Store", "TestSupport", .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Readers", "Store", "TestSupport"]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "Store", "Readers", "Ingest", "Embeddings", "TestSupport"]),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "Readers", "TestSupport"]),
         .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "Domain", "TestSupport"]),
         .testTarget(name: "LLMTests", dependencies: ["LLM", "TestSupport"]),
-        .testTarget(name: "DraftingTests", dependencies: ["Drafting", "LLM", "Search", "Store", "Readers", "Ingest", "Embeddings", "TestSupport"]),
+        .testTarget(name: "DraftingTests", dependencies: ["Application", "Drafting", "LLM", "Search", "Store", "Readers", "Ingest", "Embeddings", "TestSupport"]),
         .testTarget(name: "ServerTests", dependencies: [
             "Server", "Store", "Search", "Readers", "Ingest", "Embeddings", "Drafting", "LLM", "Routing", "Lifecycle", "Monitoring", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

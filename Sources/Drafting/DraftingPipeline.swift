@@ -367,19 +367,3 @@ public struct DraftingPipeline: Sendable {
         return encoder
     }
 }
-
-extension DraftingPipeline {
-    /// The pipeline over a store: its knowledge base's hybrid retriever, similar resolved tickets, the approved
-    /// answers and the claim detector. A long-running process passes the live indexes it already follows.
-    public static func build(store: any DraftingStore, embedder: any TextEmbedder, model: (any ChatModel)?,
-                             options: DraftOptions = DraftOptions(), knowledgeBase: LiveKnowledgeBase? = nil,
-                             similar: SimilarTickets? = nil, answers: AnswerLibrary? = nil) async throws -> DraftingPipeline {
-        var knowledgeBase = knowledgeBase, similar = similar, answers = answers
-        if knowledgeBase == nil { knowledgeBase = try await LiveKnowledgeBase(store: store, embedder: embedder) }
-        if similar == nil { similar = try await SimilarTickets(store: store, embedder: embedder) }
-        if answers == nil { answers = try await AnswerLibrary(store: store, model: embedder.identity.key) }
-        let claims = try await offPool { try ClaimDetector.shared(embedder: embedder) }
-        return DraftingPipeline(retriever: knowledgeBase!.retrievers["hybrid"]!, similar: similar, embedder: embedder, model: model,
-                                store: store, answers: answers, claims: claims, options: options)
-    }
-}

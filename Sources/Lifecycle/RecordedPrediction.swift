@@ -12,3 +12,11 @@ extension StoredPrediction {
                   details: String(decoding: try JSONEncoder.sorted.encode(decision), as: UTF8.self))
     }
 }
+
+extension ShadowDecision {
+    /// What a shadow record keeps of a router's decision.
+    public init(_ decision: RoutingDecision) {
+        self.init(category: decision.suggestedCategory, abstained: decision.abstained, confidence: decision.confidence,
+                  priority: decision.priority)
+    }
+}

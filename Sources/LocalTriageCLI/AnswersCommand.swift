@@ -1,3 +1,4 @@
+import Application
 import ArgumentParser
 import Drafting
 import Foundation
@@ -56,12 +57,12 @@ struct AnswersCommand: AsyncParsableCommand {
         func run() async throws {
             let store = try global.openStore()
             let encoder = try EncoderLoader.load(explicit: model)
-            var miner = AnswerMiner(embedder: encoder, claims: try ClaimDetector.shared(embedder: encoder))
-            miner.groupingSimilarity = groupingSimilarity
-            miner.minimumGroup = minimumGroup
-            miner.targetPrecision = targetPrecision
-            let knowledgeBase = try await LiveKnowledgeBase(store: store, embedder: encoder)
-            let (summary, result) = try await miner.mine(store: store, knowledgeBase: knowledgeBase.retrievers["hybrid"], actor: AnswersCommand.actor)
+            let knowledge = try await KnowledgeServices(store: store, embedder: encoder)
+            let (summary, result) = try await knowledge.mineAnswers(actor: AnswersCommand.actor) { miner in
+                miner.groupingSimilarity = groupingSimilarity
+                miner.minimumGroup = minimumGroup
+                miner.targetPrecision = targetPrecision
+            }
             let output = Output(summary: summary, calibration: result.calibration, emptiedGroups: result.emptied)
             if global.json { return try Report.json(output) }
             let c = result.calibration

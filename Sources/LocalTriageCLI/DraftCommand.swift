@@ -1,3 +1,4 @@
+import Application
 import ArgumentParser
 import Drafting
 import Foundation
@@ -50,7 +51,7 @@ struct DraftCommand: AsyncParsableCommand {
         var options = DraftOptions()
         options.kbSources = sources
         options.modelRole = llm.modelRole
-        let pipeline = try await DraftingPipeline.build(store: store, embedder: encoder, model: chat, options: options)
+        let pipeline = try await KnowledgeServices(store: store, embedder: encoder).draftingPipeline(model: chat, options: options)
         let result: Draft
         do {
             await pipeline.warmUp()

@@ -1,3 +1,4 @@
+import Application
 import ArgumentParser
 import Domain
 import Drafting
@@ -104,13 +105,12 @@ struct EvalDraftsCommand: AsyncParsableCommand {
         let (cases, split, resolved) = try await prepare(store: store, scratch: home)
         Report.note("embedding the KB and the resolved tickets…")
         for kind in EmbeddedKind.allCases { try await EmbeddingIndexer(store: store, embedder: encoder).indexMissing(kind) }
-        let claims = try ClaimDetector.shared(embedder: encoder)
+        let knowledge = try await KnowledgeServices(store: store, embedder: encoder)
+        let claims = knowledge.claims
 
         var library: Library?
         if data != nil, !noLibrary {
-            let knowledgeBase = try await LiveKnowledgeBase(store: store, embedder: encoder)
-            let miner = AnswerMiner(embedder: encoder, claims: claims)
-            let (_, result) = try await miner.mine(store: store, knowledgeBase: knowledgeBase.retrievers["hybrid"], actor: "eval")
+            let (_, result) = try await knowledge.mineAnswers(actor: "eval")
             let candidates = try await store.answers(status: .candidate)
             for answer in candidates { _ = try await store.setAnswerStatus(id: answer.id, to: .approved, actor: "eval", reason: "eval drafts") }
             library = Library(candidatesApproved: candidates.count, calibration: result.calibration,
@@ -121,7 +121,8 @@ struct EvalDraftsCommand: AsyncParsableCommand {
 
         var options = DraftOptions()
         options.modelRole = .none
-        let delivered = try await DraftingPipeline.build(store: store, embedder: encoder, model: nil, options: options)
+        try await knowledge.answers.refresh()  // the answers approved above
+        let delivered = knowledge.draftingPipeline(model: nil, options: options)
         let composedOnly = DraftingPipeline(retriever: delivered.retriever, similar: nil, embedder: encoder, model: nil, store: nil,
                                             answers: nil, claims: claims, options: options)
         let scorer = DraftScorer(embedder: encoder, claims: claims, knowledgeBase: delivered.retriever, verifier: delivered.verifier)

@@ -1,3 +1,4 @@
+import Application
 import ArgumentParser
 import Domain
 import Embeddings
@@ -140,7 +141,7 @@ struct TriageCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "A ticket text to route (nothing is stored).") var text: String?
-    @Flag(help: "Route every stored ticket this model has not routed yet, and record the predictions.") var stored = false
+    @Flag(help: "Route every stored ticket this model has not routed yet, and record the predictions (with the champion, the challenger's too, as shadow records).") var stored = false
     @Option(help: ArgumentHelp(stringLiteral: RouterSelection.help)) var model = "champion"
 
     struct StoredOutput: Encodable {
@@ -189,26 +190,26 @@ struct TriageCommand: AsyncParsableCommand {
         print("top: " + decision.top.map { "\($0.label) \(String(format: "%.2f", $0.probability))" }.joined(separator: ", "))
     }
 
-    /// Routes the stored tickets the model has not seen, in batches, recording each prediction.
+    /// Routes the stored tickets the model has not seen, in batches, recording each prediction; the champion's
+    /// challenger, if one is named, routes them too (shadow records).
     private func triageStored(_ loaded: RouterArtifact.Loaded, home: URL) async throws {
         let (router, version) = (loaded.router, loaded.version)
         let store = try global.openStore()
         let encoder = router.usesEmbeddings ? try EncoderLoader.load() : nil
         try loaded.requireEmbedder(encoder?.identity)
+        // A challenger that cannot be loaded (another embedder, a missing artefact) leaves the champion's work alone.
+        let challenger = model == "champion"
+            ? try? await RouterProvider(store: store, home: home, embedder: encoder?.identity).current().challenger : nil
+        let service = TriageService(store: store, embed: { texts in
+            guard let encoder else { throw ValidationError("the challenger routes with embeddings: install the encoder (make setup)") }
+            return try await encoder.embedOffPool(texts)
+        })
         var output = StoredOutput(model: version, triaged: 0, abstained: 0, byQueue: [:], p1: 0)
-        while true {
-            let tickets = try await store.ticketsAwaitingTriage(modelVersion: version, limit: 256)
-            guard !tickets.isEmpty else { break }
-            let embeddings = encoder?.encode(tickets.map(\.text))
-            let predictions = try tickets.indices.map { i -> StoredPrediction in
-                let decision = try router.checkedRoute(tickets[i].text, embedding: embeddings?[i])
-                output.triaged += 1
-                output.abstained += decision.abstained ? 1 : 0
-                output.p1 += decision.priority == .p1 ? 1 : 0
-                output.byQueue[decision.queue ?? "needs human", default: 0] += 1
-                return try StoredPrediction(decision, ticketExternalID: tickets[i].externalID, modelVersion: version)
-            }
-            try await store.savePredictions(predictions)
+        try await service.triageStored(with: (version, router), challenger: challenger) { decision in
+            output.triaged += 1
+            output.abstained += decision.abstained ? 1 : 0
+            output.p1 += decision.priority == .p1 ? 1 : 0
+            output.byQueue[decision.queue ?? "needs human", default: 0] += 1
         }
         if global.json { return try Report.json(output) }
         print("Routed \(output.triaged) stored tickets with \(version): \(output.abstained) need a human, \(output.p1) flagged P1")

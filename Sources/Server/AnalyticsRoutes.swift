@@ -1,3 +1,4 @@
+import Application
 import Hummingbird
 import Monitoring
 import Store

@@ -1,3 +1,4 @@
+import Application
 import Domain
 import Drafting
 import Foundation
@@ -75,7 +76,7 @@ struct AnswerRoutes {
             }
         }
         lead.on(.post, "/answers/mine") { _, context in
-            let (summary, result) = try await services.mineAnswers(actor: context.actor)
+            let (summary, result) = try await services.knowledge.mineAnswers(actor: context.actor)
             return MiningResult(summary: summary, calibration: result.calibration, emptiedGroups: result.emptied)
         }
     }

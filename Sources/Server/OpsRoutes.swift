@@ -1,3 +1,4 @@
+import Application
 import Drafting
 import Foundation
 import Hummingbird

@@ -1,3 +1,4 @@
+import Application
 import Domain
 import Foundation
 import Hummingbird
@@ -41,42 +42,16 @@ struct SimilarResults: ResponseEncodable {
 struct TriageRoutes {
     let services: ServerServices
 
-    /// Routes a text; for a stored ticket, records the prediction and lets the challenger, if any, score it too
-    /// (shadow evaluation). `vector` is the text's stored embedding, when it has one (a stored ticket's, from
-    /// ingest: not encoded again). nil when no router is trained yet.
+    /// Routes a text with the routers current now (`TriageService`: for a stored ticket, the prediction and the
+    /// challenger's shadow are recorded). nil when no router is trained yet.
     func triage(_ text: String, storeFor ticketID: String?, vector: [Float]? = nil) async throws -> TriageResult? {
-        let routers = try await services.routers.current()
-        guard let (version, router) = routers.champion else { return nil }
         let started = ContinuousClock.now
-        var embedding = vector
-        if router.usesEmbeddings && embedding == nil { embedding = try await services.batcher.embed(text) }
-        let decision = try router.checkedRoute(text, embedding: router.usesEmbeddings ? embedding : nil)
+        let routers = try await services.routers.current()
+        guard let triaged = try await services.triage.triage(text, ticketID: ticketID, vector: vector, routers: routers) else {
+            return nil
+        }
         services.metrics.stage("triage", milliseconds: (ContinuousClock.now - started).milliseconds)
-        if let ticketID {
-            try await services.store.savePredictions([StoredPrediction(decision, ticketExternalID: ticketID, modelVersion: version)])
-            if let challenger = routers.challenger, challenger.version != version {
-                await shadow(text, ticketID: ticketID, champion: (version, decision), challenger: challenger, embedding: embedding)
-            }
-        }
-        return TriageResult(modelVersion: version, decision: decision)
-    }
-
-    /// Records the challenger's decision beside the champion's. Shadow scoring never fails the request: its
-    /// errors are counted in /metrics (`localtriage_shadow_predictions_total{outcome="failed"}`).
-    private func shadow(_ text: String, ticketID: String, champion: (version: String, decision: RoutingDecision),
-                        challenger: RouterProvider.Versioned, embedding: [Float]?) async {
-        let (version, challenger) = challenger
-        do {
-            var vector = embedding
-            if challenger.usesEmbeddings && vector == nil { vector = try await services.batcher.embed(text) }
-            let decision = try challenger.checkedRoute(text, embedding: challenger.usesEmbeddings ? vector : nil)
-            try await services.store.saveShadowPrediction(ShadowPrediction(
-                ticketExternalID: ticketID, championVersion: champion.version, challengerVersion: version,
-                champion: ShadowDecision(champion.decision), challenger: ShadowDecision(decision)))
-            services.metrics.shadow("recorded")
-        } catch {
-            services.metrics.shadow("failed")
-        }
+        return TriageResult(modelVersion: triaged.modelVersion, decision: triaged.decision)
     }
 
     func add(to routes: RouteRegistrar) {
@@ -117,12 +92,5 @@ struct TriageRoutes {
             let hits = try await services.similar.similar(to: query, k: k)
             return SimilarResults(hits: hits.map { .init(ticket: $0.ticket, score: $0.score) })
         }
-    }
-}
-
-extension ShadowDecision {
-    init(_ decision: RoutingDecision) {
-        self.init(category: decision.suggestedCategory, abstained: decision.abstained, confidence: decision.confidence,
-                  priority: decision.priority)
     }
 }

@@ -1,3 +1,4 @@
+import Application
 import Domain
 @testable import Drafting
 import Embeddings
@@ -144,7 +145,7 @@ struct DraftingPipelineTests {
         try await EmbeddingIndexer(store: store, embedder: encoder).indexMissing(.ticket)
         var options = DraftOptions()
         options.modelRole = .none
-        return (store, try await DraftingPipeline.build(store: store, embedder: encoder, model: nil, options: options))
+        return (store, try await KnowledgeServices(store: store, embedder: encoder).draftingPipeline(model: nil, options: options))
     }
 
     static func withModel(_ base: DraftingPipeline, _ model: any ChatModel, store: SQLiteStore) -> DraftingPipeline {

@@ -1,3 +1,4 @@
+import Application
 import Drafting
 import Foundation
 import Hummingbird
@@ -62,7 +63,7 @@ struct AnswersPage {
             guard (context.identity?.role ?? .agent) >= .lead else {
                 return HTML.page("Answers", "<p>Mining answers needs the lead role.</p>", status: .forbidden, viewer: context.viewer)
             }
-            let (summary, result) = try await services.mineAnswers(actor: context.actor)
+            let (summary, result) = try await services.knowledge.mineAnswers(actor: context.actor)
             return Self.redirect("/ui/answers", message: "Mined \(result.calibration.resolutions) resolutions: \(summary.created) new candidates, "
                 + "\(summary.extended) answers extended; match threshold " + String(format: "%.2f", result.calibration.threshold) + ".")
         }
