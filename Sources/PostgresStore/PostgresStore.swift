@@ -1,0 +1,3 @@
+import Domain
+import PostgresNIO
+import Store
