@@ -22,8 +22,12 @@ let package = Package(
     targets: [
         // Domain: value types, text normalisation, chunking, metrics. No I/O.
         .target(name: "Domain", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
-        // Store: the TriageStore protocol and its embedded SQLite (GRDB) implementation.
-        .target(name: "Store", dependencies: ["Domain", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Store: the store interfaces by consumer (`StoreBackend`), the change feed, and the embedded SQLite (GRDB)
+        // implementation with its in-memory nearest-neighbour index.
+        .target(name: "Store", dependencies: [
+            "Domain", "CBLAS", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
         // PostgresStore: the store protocols on PostgreSQL with pgvector (PostgresNIO), versioned migrations. No GRDB.
         .target(name: "PostgresStore", dependencies: [
             "Domain", "Store", .product(name: "PostgresNIO", package: "postgres-nio"),

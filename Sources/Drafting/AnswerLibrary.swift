@@ -8,7 +8,7 @@ import Store
 /// process). A ticket matches the answer of its most similar example when that similarity reaches the
 /// calibrated threshold.
 public struct AnswerLibrary: Sendable {
-    public let store: any AnswerStore
+    public let store: any AnswerStore & ChangeFeed
     public let model: String
     /// The threshold when the library was never mined (answers written or proposed by hand only): Dify's
     /// example value for reusing a curated reply.
@@ -21,7 +21,8 @@ public struct AnswerLibrary: Sendable {
         var examples: [String] = []
         var answers: [String: LibraryAnswer] = [:]
         var threshold = AnswerLibrary.uncalibratedThreshold
-        var generation: Int?
+        /// The answer change-feed position when loaded; nil before the first load.
+        var sequence: Int64?
     }
 
     /// A ticket's best approved answer.
@@ -33,7 +34,7 @@ public struct AnswerLibrary: Sendable {
         public var example: String
     }
 
-    public init(store: any AnswerStore, model: String) async throws {
+    public init(store: any AnswerStore & ChangeFeed, model: String) async throws {
         self.store = store
         self.model = model
         state = NIOLockedValueBox(Loaded())
@@ -47,15 +48,15 @@ public struct AnswerLibrary: Sendable {
     /// Reloads when the library changed since the last load; one cheap query otherwise.
     @discardableResult
     public func refresh() async throws -> Bool {
-        let generation = try await store.answersGeneration()
-        guard generation != state.withLockedValue(\.generation) else { return false }
+        let sequence = try await store.latestChange(.answer)
+        guard sequence != state.withLockedValue(\.sequence) else { return false }
         let answers = try await store.answers(status: .approved)
         let examples = try await store.answerExamples(status: .approved, model: model)
         let calibration = try await store.answerCalibration()
         var fresh = Loaded(answers: Dictionary(uniqueKeysWithValues: answers.map { ($0.id, $0) }),
                            threshold: calibration.map { $0.model == model ? $0.threshold : Self.uncalibratedThreshold }
                                ?? Self.uncalibratedThreshold,
-                           generation: generation)
+                           sequence: sequence)
         if let dimension = examples.first?.vector.count {
             var index = VectorIndex(dimension: dimension)
             index.reserveCapacity(examples.count)

@@ -269,7 +269,7 @@ extension AnswerMiner {
     /// Mines the store's resolved tickets into candidates and saves them with the calibration (audited as `actor`).
     /// Tickets without a vector are embedded first; a claim stays in an answer when `knowledgeBase` has a passage
     /// that backs it.
-    public func mine(store: any TriageStore & AnswerStore, knowledgeBase: (any Retriever)?, actor: String) async throws
+    public func mine(store: any DraftingStore, knowledgeBase: (any Retriever)?, actor: String) async throws
         -> (summary: MinedAnswersSummary, result: Result) {
         try await EmbeddingIndexer(store: store, embedder: embedder).indexMissing(.ticket)
         let tickets = try await store.resolvedTickets(model: embedder.identity.key).compactMap { ticket, vector in

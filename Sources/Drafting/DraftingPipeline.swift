@@ -72,6 +72,9 @@ public enum DraftProgress: Sendable, Equatable {
     case verifying
 }
 
+/// What drafting reads and writes: search, the approved answers, and the drafts it records.
+public typealias DraftingStore = SearchStore & AnswerStore & DraftStore
+
 /// Drafts a reply, answer first: an approved answer of the library when the ticket matches one above the
 /// calibrated threshold (placeholders filled from the ticket); otherwise a reply composed from the knowledge-base
 /// passage that answers it; with a model asked to write the body, the model's reply when it verifies, else the
@@ -82,14 +85,14 @@ public struct DraftingPipeline: Sendable {
     public let similar: SimilarTickets?
     public let embedder: any TextEmbedder
     public let model: (any ChatModel)?
-    public let store: (any TriageStore)?
+    public let store: (any DraftStore)?
     public let answers: AnswerLibrary?
     public var options: DraftOptions
     public var verifier: CitationVerifier
     public var composer: AnswerComposer
 
     public init(retriever: any Retriever, similar: SimilarTickets?, embedder: any TextEmbedder, model: (any ChatModel)?,
-                store: (any TriageStore)?, answers: AnswerLibrary? = nil, claims: ClaimDetector?,
+                store: (any DraftStore)?, answers: AnswerLibrary? = nil, claims: ClaimDetector?,
                 options: DraftOptions = DraftOptions()) {
         self.retriever = retriever
         self.similar = similar
@@ -368,7 +371,7 @@ public struct DraftingPipeline: Sendable {
 extension DraftingPipeline {
     /// The pipeline over a store: its knowledge base's hybrid retriever, similar resolved tickets, the approved
     /// answers and the claim detector. A long-running process passes the live indexes it already follows.
-    public static func build(store: any TriageStore & AnswerStore, embedder: any TextEmbedder, model: (any ChatModel)?,
+    public static func build(store: any DraftingStore, embedder: any TextEmbedder, model: (any ChatModel)?,
                              options: DraftOptions = DraftOptions(), knowledgeBase: LiveKnowledgeBase? = nil,
                              similar: SimilarTickets? = nil, answers: AnswerLibrary? = nil) async throws -> DraftingPipeline {
         var knowledgeBase = knowledgeBase, similar = similar, answers = answers

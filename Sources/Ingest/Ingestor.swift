@@ -23,13 +23,13 @@ public struct IngestReport: Codable, Sendable, Equatable {
 /// nothing it committed, and the next ingest of the same content resumes after the last committed batch.
 /// Upserts are keyed by external id, so re-ingesting stores nothing twice and edited records update in place.
 public struct Ingestor: Sendable {
-    public let store: any TriageStore
+    public let store: any IngestStore
     public var batchSize: Int
     public var chunker: Chunker
     /// Who is ingesting, for the audit log.
     public var actor: String
 
-    public init(store: any TriageStore, batchSize: Int = 500, chunker: Chunker = Chunker(), actor: String = "cli") {
+    public init(store: any IngestStore, batchSize: Int = 500, chunker: Chunker = Chunker(), actor: String = "cli") {
         self.store = store
         self.batchSize = max(1, batchSize)
         self.chunker = chunker

@@ -77,7 +77,7 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
             let started = ContinuousClock.now
             let embedded = try await EmbeddingIndexer(store: store, embedder: encoder).indexMissing(.chunk)
             Report.note("eval: embedded \(embedded) chunks in \(String(format: "%.1f", (ContinuousClock.now - started).seconds)) s")
-            let denseRetriever = try await DenseRetriever(store: store, embedder: encoder)
+            let denseRetriever = DenseRetriever(store: store, embedder: encoder)
             let dense = try await evaluator.run(denseRetriever, queries: judged)
             results.append(scored("dense", dense.hits, dense.latenciesMs))
             let rrf = try await evaluator.run(

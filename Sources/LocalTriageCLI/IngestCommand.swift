@@ -95,7 +95,7 @@ struct EmbeddingOptions: ParsableArguments {
     @Option(help: "Folder of the all-MiniLM-L6-v2 files (default: found in .venv).") var model: String?
 
     /// Embeds what lacks a vector; nil when skipped or the model is not installed.
-    func indexMissing(_ kind: EmbeddedKind, store: some TriageStore, json: Bool) async throws -> EmbeddingReport? {
+    func indexMissing(_ kind: EmbeddedKind, store: some StoreBackend, json: Bool) async throws -> EmbeddingReport? {
         guard !noEmbed, let encoder = EncoderLoader.loadIfAvailable(explicit: model) else { return nil }
         let started = ContinuousClock.now
         let count = try await EmbeddingIndexer(store: store, embedder: encoder).indexMissing(kind)
@@ -107,7 +107,7 @@ struct EmbeddingOptions: ParsableArguments {
 extension EmbeddingOptions {
     /// Chooses the hybrid blend for the KB as ingested (`SearchTuner`), or reuses the one recorded for the same
     /// content; nil when embeddings are skipped or the model is not installed.
-    func chooseSearchSettings(store: some TriageStore) async throws -> SearchSettings? {
+    func chooseSearchSettings(store: some StoreBackend) async throws -> SearchSettings? {
         guard !noEmbed, let encoder = EncoderLoader.loadIfAvailable(explicit: model) else { return nil }
         return try await LiveKnowledgeBase(store: store, embedder: encoder).searchSettings
     }
@@ -131,7 +131,7 @@ enum IngestOutput {
     }
 
     static func print(_ report: IngestReport, embedded: EmbeddingReport?, search: SearchSettings? = nil,
-                      store: some TriageStore, json: Bool) async throws {
+                      store: some StoreBackend, json: Bool) async throws {
         let sample = report.counts.quarantined > 0
             ? try await store.quarantined(source: nil, limit: 1_000).filter {
                 $0.source == report.source || $0.source.hasPrefix(report.source + "/")

@@ -80,8 +80,9 @@ struct SearchBenchmark: AsyncParsableCommand {
         var retrievers: [any Retriever] = [KeywordRetriever(store: store), memory]
         var vectorIndexMiB: Double?
         if let encoder {
-            let dense = try await DenseRetriever(store: store, embedder: encoder)
-            vectorIndexMiB = Double(dense.index.memoryBytes) / 1_048_576
+            let dense = DenseRetriever(store: store, embedder: encoder)
+            let vectors = try await store.vectors(.chunk, model: encoder.identity.key).count
+            vectorIndexMiB = Double(VectorIndex.memoryBytes(count: vectors, dimension: encoder.dimension)) / 1_048_576
             retrievers += [dense, HybridRetriever(keyword: memory, dense: dense, fusion: .convex(keywordWeight: 0.25))]
         }
         for retriever in retrievers {

@@ -53,7 +53,7 @@ struct SearchCommand: AsyncParsableCommand {
             let kb = try await LiveKnowledgeBase(store: store, embedder: encoder!,
                                                  fusion: keywordWeight.map { .convex(keywordWeight: $0) })
             retriever = kb.retrievers["hybrid"]!
-        case .dense: retriever = try await DenseRetriever(store: store, embedder: encoder!)
+        case .dense: retriever = DenseRetriever(store: store, embedder: encoder!)
         case .bm25: retriever = try await MemoryKeywordRetriever(store: store)
         case .fts: retriever = KeywordRetriever(store: store)
         }

@@ -1,3 +1,5 @@
+import Domain
+
 /// An in-memory BM25 index (Okapi BM25, k1 = 1.2, b = 0.75): term → postings of (document, term frequency).
 /// A query scores only the documents in its terms' postings (term-at-a-time accumulation), so its cost is the
 /// length of those postings, not the size of the corpus.

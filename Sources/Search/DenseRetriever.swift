@@ -3,11 +3,11 @@ import Store
 
 /// Computes the vectors that chunks or tickets lack, in batches; run after every ingest (safe to run any time).
 public struct EmbeddingIndexer: Sendable {
-    public let store: any TriageStore
+    public let store: any EmbeddingStore
     public let embedder: any TextEmbedder
     public var batchSize: Int
 
-    public init(store: any TriageStore, embedder: any TextEmbedder, batchSize: Int = 128) {
+    public init(store: any EmbeddingStore, embedder: any TextEmbedder, batchSize: Int = 128) {
         self.store = store
         self.embedder = embedder
         self.batchSize = batchSize
@@ -32,37 +32,25 @@ public struct EmbeddingIndexer: Sendable {
     }
 }
 
-/// Semantic search: the query's embedding against every chunk vector (exact cosine scan).
+/// Semantic search: the query's embedding against the chunk vectors of the embedder's model (`nearest`: in the
+/// embedded store an exact scan in memory, kept current from the change feed).
 public struct DenseRetriever: Retriever {
-    public let store: any TriageStore
+    public let store: any SearchStore
     public let embedder: any TextEmbedder
-    public let index: VectorIndex
-    private let categories: [Int64: String]
     public var name: String { "dense" }
 
-    /// Loads the chunk vectors of the embedder's model from the store.
-    public init(store: any TriageStore, embedder: any TextEmbedder) async throws {
+    public init(store: any SearchStore, embedder: any TextEmbedder) {
         self.store = store
         self.embedder = embedder
-        let vectors = try await store.vectors(.chunk, model: embedder.identity.key)
-        var index = VectorIndex(dimension: embedder.dimension)
-        index.reserveCapacity(vectors.count)
-        var categories: [Int64: String] = [:]
-        for entry in vectors {
-            try index.add(id: entry.id, vector: entry.vector)
-            if let category = entry.category { categories[entry.id] = category }
-        }
-        self.index = index
-        self.categories = categories
     }
 
     public func search(_ query: String, k: Int, filter: SearchFilter) async throws -> [SearchHit] {
         guard let vector = try embedder.embed([query]).first else { return [] }
-        let allowed: ((Int64) -> Bool)? = filter.category.map { wanted in { categories[$0] == wanted } }
-        let ranked = try index.search(vector, k: k, allowed: allowed)
+        let ranked = try await store.nearest(.chunk, to: vector, model: embedder.identity.key, k: k,
+                                             filter: NearestFilter(category: filter.category))
         let hits = try await store.chunkHits(ids: ranked.map(\.id))
-        return ranked.compactMap { id, score in
-            hits[id].map { var hit = $0; hit.score = Double(score); return hit }
+        return ranked.compactMap { neighbor in
+            hits[neighbor.id].map { var hit = $0; hit.score = Double(neighbor.similarity); return hit }
         }
     }
 }

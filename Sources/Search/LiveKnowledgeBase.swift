@@ -2,13 +2,14 @@ import Domain
 import NIOConcurrencyHelpers
 import Store
 
-/// The knowledge-base retrievers of a long-running process — in-memory BM25, dense and their hybrid — rebuilt by
-/// `refresh()` once articles ingested meanwhile (by the CLI or another replica) have settled. Searches keep
-/// using the previous indexes while new ones are built. Unless a fusion is fixed, each build takes the hybrid
+/// The knowledge-base retrievers of a long-running process — in-memory BM25, dense and their hybrid. The BM25
+/// index is rebuilt by `refresh()` once articles ingested meanwhile (by the CLI or another replica) have settled
+/// (searches keep using the previous one meanwhile); dense search asks the store, which follows every change
+/// itself (`EmbeddingStore.nearest`). Unless a fusion is fixed, each build takes the hybrid
 /// blend chosen for the KB as it is (`SearchTuner`: recorded in the store under the KB's digest, so a restart
 /// over an unchanged KB reuses it, and a changed KB gets a new choice).
 public struct LiveKnowledgeBase: Sendable {
-    public let store: any TriageStore
+    public let store: any SearchStore
     public let embedder: any TextEmbedder
     /// The fusion given at creation; nil: chosen per KB state by `tuner`.
     public let fixedFusion: Fusion?
@@ -17,28 +18,30 @@ public struct LiveKnowledgeBase: Sendable {
 
     private struct State {
         var built: Built
-        /// The generation seen by the previous `refresh()`: rebuilding waits until it stops moving (an ingest ended).
-        var lastSeen: Int
+        /// The change-feed position seen by the previous `refresh()`: rebuilding waits until it stops moving (an
+        /// ingest ended).
+        var lastSeen: Int64
     }
 
     private struct Built {
         var keyword: MemoryKeywordRetriever
         var dense: DenseRetriever
-        var generation: Int
+        /// The change-feed position the build read.
+        var sequence: Int64
         var fusion: Fusion
         var settings: SearchSettings?
     }
 
     /// Builds the indexes from the store, embedding chunks that have no vector yet. `fusion` fixes the hybrid
     /// blend; without it the blend is the one chosen for the KB (`SearchTuner`).
-    public init(store: any TriageStore, embedder: any TextEmbedder, fusion: Fusion? = nil,
+    public init(store: any SearchStore, embedder: any TextEmbedder, fusion: Fusion? = nil,
                 tuner: SearchTuner = SearchTuner()) async throws {
         self.store = store
         self.embedder = embedder
         self.fixedFusion = fusion
         self.tuner = tuner
         let built = try await Self.build(store: store, embedder: embedder, fusion: fusion, tuner: tuner)
-        state = NIOLockedValueBox(State(built: built, lastSeen: built.generation))
+        state = NIOLockedValueBox(State(built: built, lastSeen: built.sequence))
     }
 
     /// How the hybrid mode fuses keyword and dense results now.
@@ -59,10 +62,10 @@ public struct LiveKnowledgeBase: Sendable {
     /// previous call (so an ingest in progress is not indexed again and again). Returns whether it rebuilt.
     @discardableResult
     public func refresh() async throws -> Bool {
-        let generation = try await store.generation(.chunk)
+        let sequence = try await store.latestChange(.chunk)
         let settled = state.withLockedValue { state in
-            defer { state.lastSeen = generation }
-            return generation != state.built.generation && generation == state.lastSeen
+            defer { state.lastSeen = sequence }
+            return sequence != state.built.sequence && sequence == state.lastSeen
         }
         guard settled else { return false }
         let fresh = try await Self.build(store: store, embedder: embedder, fusion: fixedFusion, tuner: tuner)
@@ -70,20 +73,20 @@ public struct LiveKnowledgeBase: Sendable {
         return true
     }
 
-    private static func build(store: any TriageStore, embedder: any TextEmbedder, fusion: Fusion?,
+    private static func build(store: any SearchStore, embedder: any TextEmbedder, fusion: Fusion?,
                               tuner: SearchTuner) async throws -> Built {
         try await EmbeddingIndexer(store: store, embedder: embedder).indexMissing(.chunk)
-        // Read first: a change made during the build leaves a newer generation, built by a later refresh.
-        let generation = try await store.generation(.chunk)
+        // Read first: a change made during the build leaves a newer position, built by a later refresh.
+        let sequence = try await store.latestChange(.chunk)
         let chunks = try await store.indexableChunks()
         let keyword = MemoryKeywordRetriever(store: store, chunks: chunks)
-        let dense = try await DenseRetriever(store: store, embedder: embedder)
+        let dense = DenseRetriever(store: store, embedder: embedder)
         if let fusion {
-            return Built(keyword: keyword, dense: dense, generation: generation, fusion: fusion, settings: nil)
+            return Built(keyword: keyword, dense: dense, sequence: sequence, fusion: fusion, settings: nil)
         }
         let settings = try await tuner.settings(
             keyword: keyword, dense: dense, kbHash: SearchTuner.kbHash(texts: chunks.map(\.text), model: embedder.identity.key))
-        return Built(keyword: keyword, dense: dense, generation: generation, fusion: settings.fusion, settings: settings)
+        return Built(keyword: keyword, dense: dense, sequence: sequence, fusion: settings.fusion, settings: settings)
     }
 
     private enum Mode: String, CaseIterable {

@@ -4,17 +4,17 @@ import Store
 /// server). Ranks the same on every store backend, and at 100k chunks answers in milliseconds where SQLite FTS5
 /// takes tens.
 public struct MemoryKeywordRetriever: Retriever {
-    public let store: any TriageStore
+    public let store: any SearchStore
     public let index: BM25Index
     private let categories: [Int64: String]
     public var name: String { "bm25" }
 
-    public init(store: any TriageStore) async throws {
+    public init(store: any SearchStore) async throws {
         self.init(store: store, chunks: try await store.indexableChunks())
     }
 
     /// Indexes chunks already read from the store (`indexableChunks()`).
-    public init(store: any TriageStore, chunks: [(id: Int64, category: String?, text: String)]) {
+    public init(store: any SearchStore, chunks: [(id: Int64, category: String?, text: String)]) {
         self.store = store
         var index = BM25Index()
         var categories: [Int64: String] = [:]

@@ -1,6 +1,9 @@
 import Domain
 import Store
 
+/// What search reads: tickets, the knowledge base, their vectors (nearest neighbours) and the change feed.
+public typealias SearchStore = TicketStore & KnowledgeBaseStore & EmbeddingStore & ChangeFeed
+
 /// Restricts a search to part of the corpus.
 public struct SearchFilter: Sendable, Equatable {
     public var category: String?
@@ -22,10 +25,10 @@ public protocol Retriever: Sendable {
 
 /// BM25 over the store's full-text index (SQLite FTS5 in the embedded store).
 public struct KeywordRetriever: Retriever {
-    public let store: any TriageStore
+    public let store: any SearchStore
     public var name: String { "bm25-fts" }
 
-    public init(store: any TriageStore) {
+    public init(store: any SearchStore) {
         self.store = store
     }
 

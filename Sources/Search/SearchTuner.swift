@@ -114,7 +114,7 @@ public struct SearchTuner: Sendable {
         var heldOut: [(ordinal: Int, text: String)]
     }
 
-    func pseudoQueries(store: any TriageStore, ids: [Int64]) async throws -> [PseudoQuery] {
+    func pseudoQueries(store: any SearchStore, ids: [Int64]) async throws -> [PseudoQuery] {
         var random = SeededRandom(seed: seed)
         let sampled = Array(ids.shuffled(using: &random).prefix(sampleSize))
         let hits = try await store.chunkHits(ids: sampled)
@@ -217,7 +217,8 @@ public struct SearchTuner: Sendable {
         for (query, vector) in zip(queries, queryVectors) {
             let extra = query.heldOut.count
             let kw = keyword.index.search(query.text, k: depth + extra)
-            let dn = try dense.index.search(vector, k: depth + extra)
+            let dn = try await dense.store.nearest(.chunk, to: vector, model: dense.embedder.identity.key, k: depth + extra,
+                                                   filter: .none).map { (id: $0.id, score: $0.similarity) }
             raw.append((kw, dn))
             ids.formUnion(kw.map(\.id))
             ids.formUnion(dn.map(\.id))

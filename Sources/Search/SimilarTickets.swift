@@ -3,60 +3,43 @@ import NIOConcurrencyHelpers
 import Store
 
 /// Finds past tickets like a new one — by default only resolved ones, whose resolutions can inform a reply.
-/// Keyword search over subject, body and resolution, fused (RRF) with a dense scan of ticket vectors when an
-/// embedder is available. Keyword search reads the store, so it sees every ticket at once; the vectors are held in
-/// memory and follow the store through `refresh()`.
+/// Keyword search over subject, body and resolution, fused (RRF) with the nearest ticket vectors when an embedder
+/// is available. Both read the store, so they see every ticket stored by anyone; `refresh()` embeds the tickets
+/// that have no vector yet.
 public struct SimilarTickets: Sendable {
-    public let store: any TriageStore
+    public let store: any SearchStore
     private let embedder: (any TextEmbedder)?
-    /// The ticket vectors in memory, replaced whole by a refresh while searches read the previous copy.
-    private let loaded: NIOLockedValueBox<Loaded>?
+    /// The ticket change-feed position of the last `refresh()`.
+    private let refreshed = NIOLockedValueBox<Int64?>(nil)
 
-    private struct Loaded {
-        var index: VectorIndex
-        var resolved: Set<Int64> = []
-        /// The store's ticket generation when loaded; nil before the first load.
-        var generation: Int?
-    }
-
-    public init(store: any TriageStore, embedder: (any TextEmbedder)?) async throws {
+    public init(store: any SearchStore, embedder: (any TextEmbedder)?) async throws {
         self.store = store
         self.embedder = embedder
-        loaded = embedder.map { NIOLockedValueBox(Loaded(index: VectorIndex(dimension: $0.dimension))) }
         try await refresh()
     }
 
-    /// How many tickets the dense scan covers.
-    public var indexedTickets: Int { loaded?.withLockedValue { $0.index.count } ?? 0 }
-
-    /// Brings the vectors up to date when the store's tickets changed since the last load (a ticket added or
-    /// changed by anyone: the API, the CLI, another replica): embeds the tickets without a vector, then reloads
-    /// them all. One cheap query when nothing changed. Returns whether it reloaded.
+    /// Embeds the tickets without a vector when tickets changed since the last call (a ticket added or changed by
+    /// anyone: the API, the CLI, another replica). One cheap query when nothing changed. Returns how many it
+    /// embedded.
     @discardableResult
-    public func refresh() async throws -> Bool {
-        guard let embedder, let loaded else { return false }
-        guard try await store.generation(.ticket) != loaded.withLockedValue(\.generation) else { return false }
-        try await EmbeddingIndexer(store: store, embedder: embedder).indexMissing(.ticket)
-        // Read before loading: a change made during the load leaves a newer generation, loaded by the next refresh.
-        let generation = try await store.generation(.ticket)
-        let stored = try await store.vectors(.ticket, model: embedder.identity.key)
-        var index = VectorIndex(dimension: embedder.dimension)
-        index.reserveCapacity(stored.count)
-        for entry in stored { try index.add(id: entry.id, vector: entry.vector) }
-        let fresh = Loaded(index: index, resolved: Set(stored.filter(\.resolved).map(\.id)), generation: generation)
-        loaded.withLockedValue { $0 = fresh }
-        return true
+    public func refresh() async throws -> Int {
+        guard let embedder else { return 0 }
+        // Read first: a change made meanwhile is seen by the next call.
+        let sequence = try await store.latestChange(.ticket)
+        guard sequence != refreshed.withLockedValue({ $0 }) else { return 0 }
+        let embedded = try await EmbeddingIndexer(store: store, embedder: embedder).indexMissing(.ticket)
+        refreshed.withLockedValue { $0 = sequence }
+        return embedded
     }
 
     public func similar(to text: String, k: Int, resolvedOnly: Bool = true, depth: Int = 50) async throws -> [TicketHit] {
         let n = max(k, depth)
         let keyword = try await store.searchTickets(text, limit: n, resolvedOnly: resolvedOnly)
-        guard let embedder, let loaded = loaded?.withLockedValue({ $0 }), let vector = try embedder.embed([text]).first else {
-            return Array(keyword.prefix(k))
-        }
-        let dense = try loaded.index.search(vector, k: n, allowed: resolvedOnly ? { loaded.resolved.contains($0) } : nil)
+        guard let embedder, let vector = try embedder.embed([text]).first else { return Array(keyword.prefix(k)) }
+        let dense = try await store.nearest(.ticket, to: vector, model: embedder.identity.key, k: n,
+                                            filter: NearestFilter(resolvedOnly: resolvedOnly))
         let fused = Fusion.reciprocalRank(k: 60).fuse(
-            keyword: keyword.map { ($0.ticketID, $0.score) }, dense: dense.map { ($0.id, Double($0.score)) })
+            keyword: keyword.map { ($0.ticketID, $0.score) }, dense: dense.map { ($0.id, Double($0.similarity)) })
             .prefix(k)
         var byID = Dictionary(keyword.map { ($0.ticketID, $0) }, uniquingKeysWith: { a, _ in a })
         let missing = fused.map(\.key).filter { byID[$0] == nil }

@@ -6,7 +6,7 @@ import Store
 /// stored, so a stolen database yields no usable key. Keys are 160-bit random, so a plain hash suffices.
 public enum APIKeys {
     /// A new key for `name` with `role`, stored hashed; returns the key text, shown once.
-    public static func create(name: String, role: Role, in store: any WorkflowStore, actor: String) async throws -> (key: APIKey, secret: String) {
+    public static func create(name: String, role: Role, in store: any AccessStore, actor: String) async throws -> (key: APIKey, secret: String) {
         let id = randomToken(bytes: 4)
         let secret = "lt_\(id)_\(randomToken(bytes: 20))"
         let key = APIKey(id: id, name: name, role: role, createdAt: Date())

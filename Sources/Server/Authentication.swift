@@ -39,7 +39,7 @@ final class APIKeyCache: Sendable {
 /// No credential, or an unknown, revoked or expired one: 401, or for a UI page a redirect to the sign-in page.
 /// With `required: false` a request without a valid credential goes on anonymously (public probes).
 struct AuthenticationMiddleware: RouterMiddleware {
-    let store: any WorkflowStore
+    let store: any AccessStore
     var required = true
     let cache = APIKeyCache()
 

@@ -3,10 +3,11 @@ import Logging
 import Search
 import ServiceLifecycle
 
-/// Keeps the server's in-memory indexes current: every `interval` it asks the store (one row each) whether
-/// tickets, the knowledge base or the approved answers changed — through this server's API, the CLI or another replica — and when they
-/// did, embeds what has no vector yet and reloads. Tickets are reloaded at once; the knowledge base once an
-/// ingest has settled.
+/// Keeps the server's in-memory indexes current: every `interval` it asks the store's change feed (one row each)
+/// whether tickets, the knowledge base or the approved answers changed — through this server's API, the CLI or
+/// another replica — and when they did, embeds what has no vector yet and rebuilds what is held here: new tickets
+/// are embedded at once; the knowledge base's keyword index is rebuilt once an ingest has settled. (Nearest-vector
+/// search follows the change feed inside the store.)
 public struct IndexRefresher: Service {
     public let services: ServerServices
     public let interval: Duration
@@ -31,9 +32,8 @@ public struct IndexRefresher: Service {
     /// One check of both indexes.
     public func refresh() async {
         do {
-            if try await services.similar.refresh() {
-                logger.info("similar-ticket index reloaded", metadata: ["tickets": "\(services.similar.indexedTickets)"])
-            }
+            let embedded = try await services.similar.refresh()
+            if embedded > 0 { logger.info("new tickets embedded", metadata: ["tickets": "\(embedded)"]) }
             if try await services.knowledgeBase.refresh() {
                 logger.info("knowledge-base indexes rebuilt", metadata: ["chunks": "\(services.knowledgeBase.indexedChunks)"])
             }

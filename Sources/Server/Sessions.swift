@@ -14,7 +14,7 @@ enum Sessions {
     static let formField = "csrf"
 
     /// Starts a session for `key` and answers with its cookie, sent on to the inbox.
-    static func start(for key: APIKey, request: Request, store: any WorkflowStore) async throws -> Response {
+    static func start(for key: APIKey, request: Request, store: any AccessStore) async throws -> Response {
         let id = APIKeys.randomToken(bytes: 32), now = Date()
         let session = UISession(keyID: key.id, csrfToken: APIKeys.randomToken(bytes: 32), createdAt: now,
                                 expiresAt: now.addingTimeInterval(lifetime))
@@ -26,7 +26,7 @@ enum Sessions {
     }
 
     /// Ends the request's session (if any) and clears its cookie.
-    static func end(request: Request, store: any WorkflowStore) async throws -> Response {
+    static func end(request: Request, store: any AccessStore) async throws -> Response {
         if let id = request.cookies[cookie]?.value, !id.isEmpty { _ = try await store.endSession(idHash: APIKeys.hash(id)) }
         var response = Response(status: .seeOther, headers: [.location: "/ui/login"])
         response.setCookie(cookie(cookie, "", maxAge: 0, request: request))

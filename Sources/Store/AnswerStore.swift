@@ -202,8 +202,6 @@ public protocol AnswerStore: Sendable {
     /// Every example of the answers with this status, with its vector of `model`.
     func answerExamples(status: AnswerStatus, model: String) async throws -> [AnswerExample]
     func answerCalibration() async throws -> AnswerCalibration?
-    /// Grows with every change to answers or their examples, by any process.
-    func answersGeneration() async throws -> Int
     /// What mining reads: resolved tickets with a resolution, each with its vector of `model` (nil when it has
     /// none yet), oldest first.
     func resolvedTickets(model: String) async throws -> [(ticket: Ticket, vector: [Float]?)]

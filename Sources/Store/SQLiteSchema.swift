@@ -505,6 +505,55 @@ enum SQLiteSchema {
                 }
             }
         }
+        migrator.registerMigration("v14-change-feed") { db in
+            // The change feed replaces the generation counters: one row per changed item, moved to a new sequence
+            // number by every change to it, so a reader that follows the feed applies what changed, not everything.
+            let counted = ["tickets", "ticket_embeddings", "articles", "chunks", "chunk_embeddings", "answers",
+                           "answer_examples"]
+            for table in counted {
+                for event in ["insert", "update", "delete"] {
+                    try db.execute(sql: "DROP TRIGGER \(table)_generation_\(event)")
+                }
+            }
+            try db.execute(sql: """
+                DROP TABLE generations;
+                CREATE TABLE changes (
+                    sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                    kind TEXT NOT NULL CHECK (kind IN ('ticket', 'chunk', 'answer')),
+                    item_id INTEGER NOT NULL,
+                    UNIQUE (kind, item_id)
+                );
+                CREATE INDEX changes_by_kind ON changes(kind, sequence);
+                -- Only a changed text makes a ticket's vectors stale (a status change or a resolution keeps them).
+                DROP TRIGGER ticket_embeddings_stale;
+                CREATE TRIGGER ticket_embeddings_stale AFTER UPDATE OF subject, body ON tickets
+                WHEN old.subject IS NOT new.subject OR old.body IS NOT new.body BEGIN
+                    DELETE FROM ticket_embeddings WHERE ticket_id = new.id;
+                END;
+                """)
+            // (table, kind, the changed items' ids as a SELECT over the row `R`). Delete-then-insert rather than
+            // INSERT OR REPLACE: a trigger's conflict clause gives way to the outer statement's.
+            let feeds: [(String, String, String)] = [
+                ("tickets", "ticket", "SELECT R.id"),
+                ("ticket_embeddings", "ticket", "SELECT R.ticket_id"),
+                ("chunks", "chunk", "SELECT R.id"),
+                ("chunk_embeddings", "chunk", "SELECT R.chunk_id"),
+                ("articles", "chunk", "SELECT id FROM chunks WHERE article_id = R.id"),
+                ("answers", "answer", "SELECT R.rowid"),
+                ("answer_examples", "answer", "SELECT rowid FROM answers WHERE id = R.answer_id"),
+            ]
+            for (table, kind, items) in feeds {
+                for event in ["INSERT", "UPDATE", "DELETE"] {
+                    let select = items.replacingOccurrences(of: "R.", with: event == "DELETE" ? "OLD." : "NEW.")
+                    try db.execute(sql: """
+                        CREATE TRIGGER \(table)_changes_\(event.lowercased()) AFTER \(event) ON \(table) BEGIN
+                            DELETE FROM changes WHERE kind = '\(kind)' AND item_id IN (\(select));
+                            INSERT INTO changes (kind, item_id) \(select.replacingOccurrences(of: "SELECT ", with: "SELECT '\(kind)', "));
+                        END
+                        """)
+                }
+            }
+        }
         return migrator
     }
 }

@@ -2,7 +2,7 @@ import Domain
 import Foundation
 import GRDB
 
-extension SQLiteStore: AnswerStore {
+extension SQLiteStore {
     public func saveMinedAnswers(_ groups: [NewAnswer], calibration: AnswerCalibration, actor: String) async throws -> MinedAnswersSummary {
         try await pool.write { db in
             var summary = MinedAnswersSummary(created: 0, extended: 0, skippedRetired: 0)
@@ -109,12 +109,6 @@ extension SQLiteStore: AnswerStore {
             try String.fetchOne(db, sql: "SELECT details FROM answer_calibration WHERE id = 1").map {
                 try Self.datedDecoder.decode(AnswerCalibration.self, from: Data($0.utf8))
             }
-        }
-    }
-
-    public func answersGeneration() async throws -> Int {
-        try await pool.read { db in
-            try Int.fetchOne(db.cachedStatement(sql: "SELECT value FROM generations WHERE name = 'answers'")) ?? 0
         }
     }
 

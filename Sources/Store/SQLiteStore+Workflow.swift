@@ -2,7 +2,7 @@ import Domain
 import Foundation
 import GRDB
 
-extension SQLiteStore: WorkflowStore {
+extension SQLiteStore {
     public func ping() async throws {
         _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
     }

@@ -3,8 +3,10 @@ import Foundation
 import GRDB
 
 /// The embedded store: one SQLite file (WAL mode, FTS5) through GRDB.
-public final class SQLiteStore: TriageStore {
+public final class SQLiteStore: StoreBackend {
     let pool: DatabasePool
+    /// The vectors `nearest` searches, held in memory and kept current from the change feed.
+    let nearestIndexes = NearestIndexes()
 
     /// Opens (creating if needed) the database at `path` and applies pending migrations. `maxPageCount` caps the
     /// file's size in pages (SQLite's `max_page_count`: a quota, or a full disk on demand in tests).
@@ -254,31 +256,38 @@ public final class SQLiteStore: TriageStore {
     }
 
     public func vectors(_ kind: EmbeddedKind, model: String) async throws -> [StoredVector] {
-        let sql = switch kind {
+        try await pool.read { db in try Self.storedVectors(db, kind, model: model, ids: nil) }
+    }
+
+    /// Vectors of `model` with what search filters need, of every item or of these items (in batches).
+    static func storedVectors(_ db: Database, _ kind: EmbeddedKind, model: String, ids: [Int64]?) throws -> [StoredVector] {
+        let select = switch kind {
         case .chunk: """
             SELECT e.chunk_id AS id, e.vector, a.category, 0 AS resolved FROM chunk_embeddings e
             JOIN chunks c ON c.id = e.chunk_id JOIN articles a ON a.id = c.article_id
-            WHERE e.model = ? ORDER BY e.chunk_id
+            WHERE e.model = ?
             """
         case .ticket: """
             SELECT e.ticket_id AS id, e.vector, t.category, COALESCE(t.status IN ('resolved', 'closed'), 0) AS resolved
             FROM ticket_embeddings e JOIN tickets t ON t.id = e.ticket_id
-            WHERE e.model = ? ORDER BY e.ticket_id
+            WHERE e.model = ?
             """
         }
-        return try await pool.read { db in
-            try Row.fetchAll(db, sql: sql, arguments: [model]).map { row in
+        let key = kind == .chunk ? "e.chunk_id" : "e.ticket_id"
+        func fetch(_ sql: String, _ arguments: StatementArguments) throws -> [StoredVector] {
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 StoredVector(id: row["id"], category: row["category"], resolved: row["resolved"],
                              vector: VectorCoding.vector(row["vector"]))
             }
         }
-    }
-
-    public func generation(_ kind: EmbeddedKind) async throws -> Int {
-        try await pool.read { db in
-            try Int.fetchOne(db.cachedStatement(sql: "SELECT value FROM generations WHERE name = ?"),
-                             arguments: [kind == .ticket ? "tickets" : "kb"]) ?? 0
+        guard let ids else { return try fetch(select + " ORDER BY \(key)", [model]) }
+        var found: [StoredVector] = []
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let batch = Array(ids[start ..< min(start + 500, ids.count)])
+            let marks = Array(repeating: "?", count: batch.count).joined(separator: ", ")
+            found += try fetch(select + " AND \(key) IN (\(marks))", StatementArguments([model]) + StatementArguments(batch))
         }
+        return found
     }
 
     public func ticketWithVector(externalID: String, model: String) async throws -> (ticket: Ticket, vector: [Float]?)? {

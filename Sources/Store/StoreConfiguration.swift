@@ -1,7 +1,8 @@
 import Foundation
 
 /// Every store interface, as one backend implements them all.
-public typealias StoreBackend = TriageStore & WorkflowStore & AnswerStore
+public typealias StoreBackend = IngestStore & TicketStore & KnowledgeBaseStore & EmbeddingStore & ChangeFeed
+    & PredictionStore & DraftStore & AccessStore & AuditStore & StatusStore & ModelLifecycleStore & AnswerStore
 
 /// Which store an instance uses, from a URL: `sqlite:PATH` (the embedded default, `<home>/store.sqlite`; a
 /// relative path is inside the instance home).

@@ -18,7 +18,7 @@ import Testing
     }
 
     /// Only a test double can store vectors of one width under a key and ask with another (real identities differ
-    /// in their revision): the dense retriever refuses them when it loads.
+    /// in their revision): the search refuses the query, naming both widths.
     @Test func theDenseRetrieverRefusesStoredVectorsOfAnotherWidth() async throws {
         let store = try SQLiteStore(home: try TestSupport.temporaryDirectory("embid-dense"))
         let body = "Refunds for a double charge take five days. Ask for one from the billing page."
@@ -28,11 +28,13 @@ import Testing
             ChunkedArticle(article: article, chunks: Chunker().chunks(of: body, title: article.title))]))
         let small = HashingTestEmbedder(dimension: 16, revision: "same"), large = HashingTestEmbedder(dimension: 384, revision: "same")
         #expect(try await EmbeddingIndexer(store: store, embedder: small).indexMissing(.chunk) > 0)
-        await #expect(throws: EmbeddingDimensionError.self) { _ = try await DenseRetriever(store: store, embedder: large) }
+        await #expect(throws: EmbeddingDimensionError(expected: 16, got: 384, context: "a vector index")) {
+            _ = try await DenseRetriever(store: store, embedder: large).search("refund", k: 1, filter: SearchFilter())
+        }
         // Two real identities (other revision) keep their vectors apart: the other model has none yet.
         let other = HashingTestEmbedder(dimension: 16, revision: "other")
-        #expect(try await DenseRetriever(store: store, embedder: other).index.count == 0)
-        let dense = try await DenseRetriever(store: store, embedder: small)
+        #expect(try await DenseRetriever(store: store, embedder: other).search("refund", k: 1, filter: SearchFilter()).isEmpty)
+        let dense = DenseRetriever(store: store, embedder: small)
         #expect(try await dense.search("refund", k: 1, filter: SearchFilter()).first?.articleID == "KB-1")
     }
 }

@@ -210,7 +210,8 @@ struct ServerTests {
     @Test func aTicketCreatedThroughTheAPIJoinsSimilarTicketSearchWhileTheServerRuns() async throws {
         let (services, store) = try await Self.services()
         let agent = try await Self.key(.agent, store)
-        let indexed = services.similar.indexedTickets
+        let model = services.embedder.identity.key
+        let indexed = try await store.vectors(.ticket, model: model).count
         let refresher = Task { try await IndexRefresher(services: services, interval: .milliseconds(100)).run() }
         defer { refresher.cancel() }
         try await Self.app(services).test(.router) { client in
@@ -220,10 +221,10 @@ struct ServerTests {
                 """#))
             #expect(created.status == .created)
             let deadline = ContinuousClock.now + .seconds(20)
-            while services.similar.indexedTickets == indexed && ContinuousClock.now < deadline {
+            while try await store.vectors(.ticket, model: model).count == indexed && ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(50))
             }
-            #expect(services.similar.indexedTickets == indexed + 1, "embedded and indexed by the refresher")
+            #expect(try await store.vectors(.ticket, model: model).count == indexed + 1, "embedded by the refresher")
             // No word in common with any ticket (keyword search finds nothing): found by its vector.
             let similar = try await client.execute(uri: "/v1/similar?q=talking%20bird%20recites%20sums%20aloud&k=3",
                                                    method: .get, headers: agent)

@@ -169,6 +169,112 @@ import Testing
     }
 }
 
+/// The change feed and nearest-neighbour search, part of the store contract: what indexes follow instead of
+/// reloading, and what dense search asks.
+@Suite struct ChangeFeedAndNearestTests {
+    private func ids(_ store: any StoreBackend, _ kind: EmbeddedKind) async throws -> [String: Int64] {
+        let pending = try await store.itemsNeedingEmbedding(kind, model: "probe", limit: 100)
+        return Dictionary(uniqueKeysWithValues: pending.map { ($0.text.components(separatedBy: "\n").first!, $0.id) })
+    }
+
+    @Test(arguments: StoreUnderTest.allCases)
+    func theFeedListsEachChangedItemOnceAtItsLatestChange(_ backend: StoreUnderTest) async throws {
+        let store = try backend.open()
+        #expect(try await store.latestChange(.ticket) == 0)
+        let run = try await store.beginIngest(kind: .tickets, source: "/t", sourceHash: "h")
+        try await store.commit(IngestBatch(runID: run.id, position: 2, read: 2, tickets: [
+            Ticket(externalID: "A", subject: "A", body: "one"), Ticket(externalID: "B", subject: "B", body: "two")]))
+        let id = try await ids(store, .ticket)
+        let first = try await store.changes(.ticket, since: 0, limit: 10)
+        #expect(first.map(\.itemID) == [id["A"]!, id["B"]!])
+        #expect(first.map(\.sequence) == first.map(\.sequence).sorted() && first.allSatisfy { $0.kind == .ticket })
+        let mark = try await store.latestChange(.ticket)
+        #expect(mark == first.last?.sequence)
+        #expect(try await store.changes(.ticket, since: mark, limit: 10).isEmpty)
+
+        // A vector and an edit of A, then B: each item once, in the order of its latest change.
+        try await store.saveEmbeddings(.ticket, [(id["A"]!, [1, 0])], model: "m")
+        try await store.upsertTicket(Ticket(externalID: "B", subject: "B", body: "two, edited"), actor: "test")
+        try await store.upsertTicket(Ticket(externalID: "A", subject: "A", body: "one", status: .resolved), actor: "test")
+        let next = try await store.changes(.ticket, since: mark, limit: 10)
+        #expect(next.map(\.itemID) == [id["B"]!, id["A"]!])
+        #expect(try await store.changes(.ticket, since: mark, limit: 1).map(\.itemID) == [id["B"]!], "a page")
+        #expect(try await store.changes(.chunk, since: 0, limit: 10).isEmpty, "kinds are fed apart")
+
+        // Chunks: ingest, then an article's category change reaches every chunk of it.
+        let body = "Refunds take five days.\n\nCards are charged monthly."
+        let article = Article(externalID: "KB-1", title: "Billing", body: body, category: "Billing", tags: [])
+        let kb = try await store.beginIngest(kind: .kb, source: "/kb", sourceHash: "k")
+        try await store.commit(IngestBatch(runID: kb.id, position: 1, read: 1, articles: [
+            ChunkedArticle(article: article, chunks: Chunker(maxLength: 30, minLength: 5, overlap: 0).chunks(of: body, title: "Billing"))]))
+        let chunks = try await store.changes(.chunk, since: 0, limit: 10)
+        #expect(!chunks.isEmpty)
+        let chunkMark = try await store.latestChange(.chunk)
+        var moved = article
+        moved.category = "Payments"
+        let kb2 = try await store.beginIngest(kind: .kb, source: "/kb", sourceHash: "k2")
+        try await store.commit(IngestBatch(runID: kb2.id, position: 1, read: 1, articles: [
+            ChunkedArticle(article: moved, chunks: Chunker(maxLength: 30, minLength: 5, overlap: 0).chunks(of: body, title: "Billing"))]))
+        #expect(try await store.changes(.chunk, since: chunkMark, limit: 10).count >= chunks.count)
+    }
+
+    @Test(arguments: StoreUnderTest.allCases)
+    func nearestRanksByCosineFiltersAndFollowsEveryChange(_ backend: StoreUnderTest) async throws {
+        let store = try backend.open()
+        let run = try await store.beginIngest(kind: .tickets, source: "/t", sourceHash: "h")
+        try await store.commit(IngestBatch(runID: run.id, position: 3, read: 3, tickets: [
+            Ticket(externalID: "A", subject: "A", body: "one", status: .resolved),
+            Ticket(externalID: "B", subject: "B", body: "two", status: .open),
+            Ticket(externalID: "C", subject: "C", body: "three", status: .closed)]))
+        let id = try await ids(store, .ticket)
+        let (a, b, c) = (id["A"]!, id["B"]!, id["C"]!)
+        try await store.saveEmbeddings(.ticket, [(a, [1, 0]), (b, [0.8, 0.6]), (c, [0, 1])], model: "m")
+        try await store.saveEmbeddings(.ticket, [(c, [1, 0, 0])], model: "wide")
+        func nearest(_ query: [Float], k: Int = 3, resolvedOnly: Bool = false, model: String = "m") async throws -> [Int64] {
+            try await store.nearest(.ticket, to: query, model: model, k: k, filter: NearestFilter(resolvedOnly: resolvedOnly)).map(\.id)
+        }
+        #expect(try await nearest([1, 0]) == [a, b, c])
+        let scored = try await store.nearest(.ticket, to: [1, 0], model: "m", k: 2, filter: .none)
+        #expect(scored.map(\.id) == [a, b] && abs(scored[0].similarity - 1) < 1e-6 && abs(scored[1].similarity - 0.8) < 1e-6)
+        #expect(try await nearest([1, 0], resolvedOnly: true) == [a, c])
+        #expect(try await nearest([1, 0, 0], model: "wide") == [c], "each model's vectors apart")
+        #expect(try await nearest([1, 0], model: "none").isEmpty)
+        await #expect(throws: EmbeddingDimensionError.self) { _ = try await nearest([1, 0, 0]) }
+
+        // Changes after the first search are seen by the next one: B resolved, A edited (its vector goes), D added.
+        try await store.upsertTicket(Ticket(externalID: "B", subject: "B", body: "two", status: .resolved), actor: "test")
+        try await store.upsertTicket(Ticket(externalID: "A", subject: "A", body: "one, edited", status: .resolved), actor: "test")
+        #expect(try await nearest([1, 0], resolvedOnly: true) == [b, c])
+        try await store.upsertTicket(Ticket(externalID: "D", subject: "D", body: "four", status: .resolved), actor: "test")
+        let d = try await ids(store, .ticket)["D"]!
+        try await store.saveEmbeddings(.ticket, [(d, [0.6, 0.8]), (a, [-1, 0])], model: "m")
+        #expect(try await nearest([0, 1], k: 4) == [c, d, b, a])
+
+        // Chunks: filtered by their article's category, following a move to another category.
+        let body = "Refunds take five days."
+        let article = Article(externalID: "KB-1", title: "Refunds", body: body, category: "Billing", tags: [])
+        let kb = try await store.beginIngest(kind: .kb, source: "/kb", sourceHash: "k")
+        try await store.commit(IngestBatch(runID: kb.id, position: 1, read: 1, articles: [
+            ChunkedArticle(article: article, chunks: Chunker().chunks(of: body, title: "Refunds"))]))
+        let chunk = try #require(try await store.itemsNeedingEmbedding(.chunk, model: "m", limit: 5).first?.id)
+        try await store.saveEmbeddings(.chunk, [(chunk, [1, 0])], model: "m")
+        func chunks(in category: String) async throws -> [Int64] {
+            try await store.nearest(.chunk, to: [1, 0], model: "m", k: 3, filter: NearestFilter(category: category)).map(\.id)
+        }
+        #expect(try await chunks(in: "Billing") == [chunk])
+        #expect(try await chunks(in: "Account").isEmpty)
+        var moved = article
+        moved.category = "Account"
+        let kb2 = try await store.beginIngest(kind: .kb, source: "/kb", sourceHash: "k2")
+        try await store.commit(IngestBatch(runID: kb2.id, position: 1, read: 1, articles: [
+            ChunkedArticle(article: moved, chunks: Chunker().chunks(of: body, title: "Refunds"))]))
+        #expect(try await chunks(in: "Billing").isEmpty, "an edited article's chunks are replaced, their vectors gone")
+        let replaced = try #require(try await store.itemsNeedingEmbedding(.chunk, model: "m", limit: 5).first?.id)
+        try await store.saveEmbeddings(.chunk, [(replaced, [1, 0])], model: "m")
+        #expect(try await chunks(in: "Account") == [replaced])
+    }
+}
+
 /// Predictions, part of the store contract.
 @Suite struct PredictionStoreTests {
     @Test(arguments: StoreUnderTest.allCases)

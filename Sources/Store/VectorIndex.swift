@@ -2,12 +2,14 @@ import CBLAS
 import Domain
 
 /// Exact nearest-neighbour search by cosine similarity over unit vectors: one matrix-vector product (BLAS)
-/// over a contiguous row-major matrix, then a partial top-k selection. A vector of another width is refused with
-/// an `EmbeddingDimensionError` (it comes from another model).
+/// over a contiguous row-major matrix, then a partial top-k selection. Vectors are added, replaced and removed by
+/// id; one of another width is refused with an `EmbeddingDimensionError` (it comes from another model).
 public struct VectorIndex: Sendable {
     public let dimension: Int
     public private(set) var ids: [Int64] = []
     private var matrix: [Float] = []
+    /// Each id's row in `matrix`.
+    private var rows: [Int64: Int] = [:]
 
     public init(dimension: Int) {
         precondition(dimension > 0)
@@ -17,18 +19,46 @@ public struct VectorIndex: Sendable {
     public var count: Int { ids.count }
 
     /// Bytes held by the vectors.
-    public var memoryBytes: Int { matrix.count * MemoryLayout<Float>.size + ids.count * MemoryLayout<Int64>.size }
+    public var memoryBytes: Int { Self.memoryBytes(count: ids.count, dimension: dimension) }
+
+    /// Bytes an index of `count` vectors of this width holds (the vectors, the ids and the id-to-row map).
+    public static func memoryBytes(count: Int, dimension: Int) -> Int {
+        count * dimension * MemoryLayout<Float>.size + count * 3 * MemoryLayout<Int64>.size
+    }
 
     public mutating func reserveCapacity(_ n: Int) {
         ids.reserveCapacity(n)
         matrix.reserveCapacity(n * dimension)
+        rows.reserveCapacity(n)
     }
 
-    /// Adds a vector (it must already be unit length for scores to be cosines).
+    public func contains(_ id: Int64) -> Bool { rows[id] != nil }
+
+    /// Adds a vector, or replaces the one stored under `id` (it must already be unit length for scores to be
+    /// cosines).
     public mutating func add(id: Int64, vector: [Float]) throws {
         try EmbeddingDimensionError.check(vector, expected: dimension, context: "a vector index")
+        if let row = rows[id] {
+            matrix.replaceSubrange(row * dimension ..< (row + 1) * dimension, with: vector)
+            return
+        }
+        rows[id] = ids.count
         ids.append(id)
         matrix.append(contentsOf: vector)
+    }
+
+    /// Removes the vector stored under `id`, if any (the last row moves into its place).
+    public mutating func remove(id: Int64) {
+        guard let row = rows.removeValue(forKey: id) else { return }
+        let last = ids.count - 1
+        if row != last {
+            let moved = ids[last]
+            ids[row] = moved
+            rows[moved] = row
+            for d in 0 ..< dimension { matrix[row * dimension + d] = matrix[last * dimension + d] }
+        }
+        ids.removeLast()
+        matrix.removeLast(dimension)
     }
 
     /// The query's similarity to every vector, in the order they were added.
@@ -57,54 +87,5 @@ public struct VectorIndex: Sendable {
             top.insert(index: index, score: score)
         }
         return top.sorted().map { (ids[$0.index], $0.score) }
-    }
-}
-
-/// Keeps the k highest scores seen, in a min-heap.
-struct TopK {
-    let k: Int
-    private var heap: [(index: Int, score: Float)] = []
-
-    init(k: Int) {
-        self.k = k
-        heap.reserveCapacity(k)
-    }
-
-    mutating func insert(index: Int, score: Float) {
-        if heap.count < k {
-            heap.append((index, score))
-            siftUp(heap.count - 1)
-        } else if score > heap[0].score {
-            heap[0] = (index, score)
-            siftDown(0)
-        }
-    }
-
-    /// Best first; ties by lower index.
-    func sorted() -> [(index: Int, score: Float)] {
-        heap.sorted { $0.score != $1.score ? $0.score > $1.score : $0.index < $1.index }
-    }
-
-    private mutating func siftUp(_ i: Int) {
-        var child = i
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard heap[child].score < heap[parent].score else { return }
-            heap.swapAt(child, parent)
-            child = parent
-        }
-    }
-
-    private mutating func siftDown(_ i: Int) {
-        var parent = i
-        while true {
-            let left = 2 * parent + 1, right = left + 1
-            var smallest = parent
-            if left < heap.count && heap[left].score < heap[smallest].score { smallest = left }
-            if right < heap.count && heap[right].score < heap[smallest].score { smallest = right }
-            guard smallest != parent else { return }
-            heap.swapAt(parent, smallest)
-            parent = smallest
-        }
     }
 }

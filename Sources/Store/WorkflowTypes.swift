@@ -190,38 +190,3 @@ public struct UISession: Codable, Sendable, Equatable {
         self.expiresAt = expiresAt
     }
 }
-
-/// What the API server stores beyond ingest and search: API keys, agents' feedback and corrections, ticket
-/// lists and the analytics read from them. `SQLiteStore` implements it; a PostgreSQL store will too.
-public protocol WorkflowStore: Sendable {
-    /// Succeeds when the store answers a query (readiness).
-    func ping() async throws
-
-    /// Stores a key (its secret's hash only) and audits it.
-    func createAPIKey(_ key: APIKey, secretHash: String, actor: String) async throws
-    /// The live (not revoked) key whose secret has this hash.
-    func apiKey(secretHash: String) async throws -> APIKey?
-    func apiKeys() async throws -> [APIKey]
-    /// Revokes a key; true when it existed and was live. Audited.
-    func revokeAPIKey(id: String, actor: String) async throws -> Bool
-
-    /// Stores a new web UI session under the hash of its id (expired sessions are dropped) and audits the sign-in.
-    func createSession(_ session: UISession, idHash: String) async throws
-    /// The session with this id hash and its key, when the session has not expired by `now` and the key is live.
-    func session(idHash: String, now: Date) async throws -> (session: UISession, key: APIKey)?
-    /// Ends a session (sign-out); true when it existed. Audited.
-    func endSession(idHash: String) async throws -> Bool
-
-    /// Creates or replaces one ticket (the API's create), audited as the actor.
-    func upsertTicket(_ ticket: Ticket, actor: String) async throws
-    func tickets(_ query: TicketQuery) async throws -> [TicketSummary]
-    func draft(id: String) async throws -> StoredDraft?
-
-    /// Records feedback on a draft and audits it.
-    func saveFeedback(_ feedback: DraftFeedback) async throws
-    /// The latest verdict on a draft: the one that counts (analytics and answer usage count one verdict per draft).
-    func latestFeedback(draftID: String) async throws -> DraftFeedback?
-    /// Applies a route correction to the ticket, records it and audits it.
-    func saveCorrection(_ correction: RouteCorrection) async throws
-    func analytics(days: Int) async throws -> WorkflowAnalytics
-}
