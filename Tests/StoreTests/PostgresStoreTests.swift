@@ -109,4 +109,33 @@ struct PostgresStoreTests {
             }
         }
     }
+
+    @Test func anEditedTicketIsUpdatedInPlaceItsVectorsDroppedAndTheFeedMovedOn() async throws {
+        try await PostgresTestDatabase.withStore { store, _ in
+            let original = Ticket(externalID: "A", subject: "s", body: "first", status: .open)
+            var run = try await store.beginIngest(kind: .tickets, source: "/t.csv", sourceHash: "h1")
+            run = try await store.commit(IngestBatch(runID: run.id, position: 1, read: 1, tickets: [original]))
+            try await store.client.query("""
+                INSERT INTO ticket_embeddings (ticket_id, model, vector) SELECT id, 'm', '[1,0]' FROM tickets
+                """)
+            func sequenceAndVectors() async throws -> (Int64, Int) {
+                let rows = try await store.client.query("""
+                    SELECT (SELECT max(sequence) FROM changes WHERE kind = 'ticket'), (SELECT count(*) FROM ticket_embeddings)
+                    """)
+                for try await pair in rows.decode((Int64, Int).self) { return pair }
+                return (0, -1)
+            }
+            let before = try await sequenceAndVectors()
+            #expect(before.1 == 1)
+            var edited = original
+            edited.body = "second"
+            run = try await store.beginIngest(kind: .tickets, source: "/t.csv", sourceHash: "h2")
+            run = try await store.commit(IngestBatch(runID: run.id, position: 1, read: 1, tickets: [edited]))
+            #expect(run.counts == IngestCounts(read: 1, updated: 1))
+            let after = try await sequenceAndVectors()
+            #expect(after.0 > before.0 && after.1 == 0, "the feed moved on and the stale vector is gone")
+            let changes = try await store.client.query("SELECT count(*) FROM changes WHERE kind = 'ticket'")
+            for try await count in changes.decode(Int.self) { #expect(count == 1, "one feed row per ticket") }
+        }
+    }
 }
