@@ -23,10 +23,11 @@ demo: release
 	@LOCALTRIAGE="$$(swift build -c release $(SWIFT_FLAGS) --show-bin-path)/localtriage" \
 		DEMO_HOME="$(DEMO_HOME)" ./scripts/demo.sh
 
-## Run the whole test suite (unit, integration and CLI tests; shared data sets when ../shared is present), then the
+## Run the whole test suite (unit, integration and CLI tests; shared data sets when ../shared is present; the
+## PostgreSQL store's tests on a throwaway cluster, scripts/with-postgres.sh), then the
 ## web UI in headless Chromium against the real server (scripts/browser-test.sh; screenshots in test-artifacts/browser/).
 test: build
-	swift test $(SWIFT_FLAGS)
+	./scripts/with-postgres.sh swift test $(SWIFT_FLAGS)
 	@LOCALTRIAGE="$$(swift build $(SWIFT_FLAGS) --show-bin-path)/localtriage" ./scripts/browser-test.sh
 
 ## Run the benchmarks on ../shared data (release build); JSON results go to bench-results/.

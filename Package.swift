@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Domain: value types, text normalisation, chunking, metrics. No I/O.
@@ -26,6 +27,10 @@ let package = Package(
         .target(name: "Store", dependencies: [
             "Domain", "CBLAS", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
+        // PostgresStore: the store protocols on PostgreSQL with pgvector (PostgresNIO), versioned migrations. No GRDB.
+        .target(name: "PostgresStore", dependencies: [
+            "Domain", "Store", .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
         // Readers: file readers (CSV, JSON, JSONL, Markdown), field mapping, and the one ticket validator (files and
         // the API). No storage.
@@ -93,7 +98,10 @@ let package = Package(
         .testTarget(name: "ApplicationTests", dependencies: [
             "Application", "Domain", "Routing", "Store", "TestSupport", .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "StoreTests", dependencies: [
+            "Store", "PostgresStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+        ]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Readers", "Store", "TestSupport"]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "Store", "Readers", "Ingest", "Embeddings", "TestSupport"]),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "Readers", "TestSupport"]),

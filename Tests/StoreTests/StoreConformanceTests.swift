@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import PostgresStore
 import Store
 import TestSupport
 import Testing
@@ -51,32 +52,54 @@ import Testing
         #expect(try await store.ticket(externalID: "nope") == nil)
     }
 
-    @Test(arguments: StoreUnderTest.allCases)
+    @Test(arguments: StoreUnderTest.ingestAndAudit)
     func anInterruptedRunIsResumedOnlyForIdenticalContent(_ backend: StoreUnderTest) async throws {
-        let store = try backend.open()
-        let first = try await store.beginIngest(kind: .tickets, source: "/big.csv", sourceHash: "same")
-        try await store.commit(IngestBatch(runID: first.id, position: 500, read: 500, tickets: [ticket("A", "x")]))
-        // The process dies here: the run stays `running` at position 500.
-        let resumed = try await store.beginIngest(kind: .tickets, source: "/big.csv", sourceHash: "same")
-        #expect(resumed.id == first.id && resumed.position == 500 && resumed.resumedFrom == 500)
+        try await backend.with((any IngestStore).self) { store in
+            let first = try await store.beginIngest(kind: .tickets, source: "/big.csv", sourceHash: "same")
+            try await store.commit(IngestBatch(runID: first.id, position: 500, read: 500, tickets: [ticket("A", "x")]))
+            // The process dies here: the run stays `running` at position 500.
+            let resumed = try await store.beginIngest(kind: .tickets, source: "/big.csv", sourceHash: "same")
+            #expect(resumed.id == first.id && resumed.position == 500 && resumed.resumedFrom == 500)
 
-        let fresh = try await store.beginIngest(kind: .tickets, source: "/big.csv", sourceHash: "changed")
-        #expect(fresh.id != first.id && fresh.position == 0)
-        let runs = try await store.ingestRuns(limit: 10)
-        #expect(runs.first { $0.id == first.id }?.status == .abandoned)
+            let fresh = try await store.beginIngest(kind: .tickets, source: "/big.csv", sourceHash: "changed")
+            #expect(fresh.id != first.id && fresh.position == 0)
+            let runs = try await store.ingestRuns(limit: 10)
+            #expect(runs.first { $0.id == first.id }?.status == .abandoned)
+        }
     }
 
-    @Test(arguments: StoreUnderTest.allCases)
+    @Test(arguments: StoreUnderTest.ingestAndAudit)
     func quarantineKeepsLineReasonAndRawTextOncePerLine(_ backend: StoreUnderTest) async throws {
-        let store = try backend.open()
-        let bad = QuarantinedRecord(source: "/t.csv", line: 7, reason: "missing body", raw: "7,,")
-        for _ in 0..<2 {
-            let run = try await store.beginIngest(kind: .tickets, source: "/t.csv", sourceHash: "h")
-            let after = try await store.commit(IngestBatch(runID: run.id, position: 1, read: 1, quarantined: [bad]))
-            #expect(after.counts.quarantined == 1)
-            try await store.finishIngest(runID: run.id, actor: "test")
+        try await backend.with((any IngestStore).self) { store in
+            let bad = QuarantinedRecord(source: "/t.csv", line: 7, reason: "missing body", raw: "7,,")
+            for _ in 0..<2 {
+                let run = try await store.beginIngest(kind: .tickets, source: "/t.csv", sourceHash: "h")
+                let after = try await store.commit(IngestBatch(runID: run.id, position: 1, read: 1, quarantined: [bad]))
+                #expect(after.counts.quarantined == 1)
+                try await store.finishIngest(runID: run.id, actor: "test")
+            }
+            #expect(try await store.quarantined(source: "/t.csv", limit: 10) == [bad])
         }
-        #expect(try await store.quarantined(source: "/t.csv", limit: 10) == [bad])
+    }
+
+    @Test(arguments: StoreUnderTest.ingestAndAudit)
+    func finishingARunIsAuditedAndTheLogReadsNewestFirst(_ backend: StoreUnderTest) async throws {
+        try await backend.with((any IngestStore & AuditStore).self) { store in
+            try await store.appendAudit(AuditEvent(actor: "key:lead1", action: "test.first", target: "x", details: "é ✓"))
+            let run = try await store.beginIngest(kind: .kb, source: "/kb/", sourceHash: "h")
+            try await store.commit(IngestBatch(runID: run.id, position: 1, read: 1,
+                                               articles: [article("KB-1", "Refunds take five days.")]))
+            let finished = try await store.finishIngest(runID: run.id, actor: "cli", notes: ["latin-1 fallback"])
+            #expect(finished.status == .completed && finished.finishedAt != nil && finished.counts.stored == 1)
+            let log = try await store.auditLog(limit: 10)
+            #expect(log.map(\.action) == ["ingest.kb", "test.first"])
+            #expect(log.first?.target == "/kb/" && log.first?.details.hasSuffix("; notes: latin-1 fallback") == true)
+            #expect(log.last?.details == "é ✓")
+            #expect(try await store.auditLog(limit: 1).count == 1)
+            await #expect(throws: (any Error).self) {
+                try await store.commit(IngestBatch(runID: run.id, position: 2, read: 1))
+            }
+        }
     }
 
     @Test(arguments: StoreUnderTest.allCases)
@@ -302,18 +325,41 @@ import Testing
     }
 }
 
-/// The backends the store contract runs on. SQLite always; a second backend adds a case here (opened from its
-/// URL by `StoreConfiguration`, skipped with a message when its server is not available).
-enum StoreUnderTest: String, CaseIterable, Sendable, CustomTestStringConvertible {
+/// The backends the store contract runs on. SQLite always; PostgreSQL (opened on a fresh database of
+/// `LOCALTRIAGE_TEST_POSTGRES_URL`) for the protocols it implements so far, when that server is set.
+enum StoreUnderTest: String, Sendable, CustomTestStringConvertible {
     case sqlite
+    case postgres
 
     var testDescription: String { rawValue }
+
+    /// The backends that implement every store protocol (`StoreBackend`).
+    static let allCases: [StoreUnderTest] = [.sqlite]
+    /// The backends that implement `IngestStore` and `AuditStore`.
+    static var ingestAndAudit: [StoreUnderTest] { [.sqlite] + (TestSupport.postgresURL == nil ? [] : [.postgres]) }
 
     /// A new, empty store of this backend.
     func open() throws -> any StoreBackend {
         let home = try TestSupport.temporaryDirectory("store-\(rawValue)")
         switch self {
         case .sqlite: return try StoreConfiguration(url: "sqlite:store.sqlite", home: home).open()
+        case .postgres: throw StoreError("PostgresStore does not implement every store protocol yet")
+        }
+    }
+
+    /// Runs `body` with a new, empty store of this backend seen as `Protocols` (an existential such as
+    /// `(any IngestStore & AuditStore).self`); PostgreSQL's pool runs meanwhile.
+    func with<Protocols>(_: Protocols.Type, _ body: @Sendable (Protocols) async throws -> Void) async throws {
+        switch self {
+        case .sqlite:
+            let store = try open()
+            guard let typed = store as? Protocols else { throw StoreError("SQLiteStore is not a \(Protocols.self)") }
+            try await body(typed)
+        case .postgres:
+            try await PostgresTestDatabase.withStore { store, _ in
+                guard let typed = store as? Protocols else { throw StoreError("PostgresStore is not a \(Protocols.self)") }
+                try await body(typed)
+            }
         }
     }
 }

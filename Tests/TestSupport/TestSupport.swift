@@ -46,3 +46,16 @@ extension TestSupport {
         return FileManager.default.isExecutableFile(atPath: binary) && FileManager.default.fileExists(atPath: model)
     }
 }
+
+extension TestSupport {
+    /// The PostgreSQL server tests may use (`LOCALTRIAGE_TEST_POSTGRES_URL`; `make test` and `.ci/run` start one),
+    /// or nil: tests that need it then skip, saying so.
+    public static var postgresURL: String? {
+        guard let url = ProcessInfo.processInfo.environment["LOCALTRIAGE_TEST_POSTGRES_URL"], !url.isEmpty else { return nil }
+        return url
+    }
+
+    /// Why PostgreSQL tests skip when `postgresURL` is nil.
+    public static let postgresSkipReason =
+        "LOCALTRIAGE_TEST_POSTGRES_URL is not set: PostgreSQL tests skip (make test and .ci/run start a server)"
+}
