@@ -109,10 +109,11 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
             if let router {
                 let loaded = try await RouterSelection.load(router, global: global)
                 let (model, version) = (loaded.router, loaded.version)
+                try loaded.requireEmbedder(encoder.identity)
                 Report.note("eval: routing the queries with \(version)")
                 let embeddings = model.usesEmbeddings ? encoder.encode(judged.map(\.text)) : []
-                let routes = judged.indices.map { i -> (category: String, confidence: Double) in
-                    let decision = model.route(judged[i].text, embedding: model.usesEmbeddings ? embeddings[i] : nil)
+                let routes = try judged.indices.map { i -> (category: String, confidence: Double) in
+                    let decision = try model.checkedRoute(judged[i].text, embedding: model.usesEmbeddings ? embeddings[i] : nil)
                     return (decision.suggestedCategory, decision.confidence)
                 }
                 results.append(evaluator.crossFittedConvex(keyword: bm25, dense: dense, queries: judged, routes: routes))

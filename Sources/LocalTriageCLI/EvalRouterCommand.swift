@@ -59,7 +59,7 @@ struct EvalRouterCommand: AsyncParsableCommand {
         let loaded = try await RouterSelection.load(model, global: global)
         let (router, version) = (loaded.router, loaded.version)
         let all = try source.read()
-        let allDecisions = try Self.route(router, all.map(\.text))
+        let allDecisions = try Self.route(loaded, all.map(\.text))
         let inScope = all.indices.filter { all[$0].category != outOfScopeLabel }
         let examples: [RoutingExample] = inScope.map { all[$0] }
         let decisions: [RoutingDecision] = inScope.map { allDecisions[$0] }
@@ -128,9 +128,13 @@ struct EvalRouterCommand: AsyncParsableCommand {
         print(table)
     }
 
-    static func route(_ router: Router, _ texts: [String]) throws -> [RoutingDecision] {
-        let embeddings = router.usesEmbeddings ? try EncoderLoader.load().encode(texts) : []
-        return texts.indices.map { router.route(texts[$0], embedding: router.usesEmbeddings ? embeddings[$0] : nil) }
+    /// Routes every text; a router trained with another embedder is refused with the model it needs.
+    static func route(_ loaded: RouterArtifact.Loaded, _ texts: [String]) throws -> [RoutingDecision] {
+        let router = loaded.router
+        let encoder = router.usesEmbeddings ? try EncoderLoader.load() : nil
+        try loaded.requireEmbedder(encoder?.identity)
+        let embeddings = encoder?.encode(texts)
+        return try texts.indices.map { try router.checkedRoute(texts[$0], embedding: embeddings?[$0]) }
     }
 
     static func table(_ output: Output) -> String {

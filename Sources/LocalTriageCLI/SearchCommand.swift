@@ -60,8 +60,10 @@ struct SearchCommand: AsyncParsableCommand {
         var hits = try await retriever.search(query, k: mode == .hybrid && categoryBoost > 0 ? max(k, 50) : k,
                                               filter: SearchFilter(category: category))
         if mode == .hybrid, categoryBoost > 0, let encoder,
-           let router = try? await RouterSelection.load(self.router, global: global).router {
-            let decision = router.route(query, embedding: router.usesEmbeddings ? encoder.encode([query]).first : nil)
+           let loaded = try? await RouterSelection.load(self.router, global: global) {
+            try loaded.requireEmbedder(encoder.identity)
+            let router = loaded.router
+            let decision = try router.checkedRoute(query, embedding: router.usesEmbeddings ? encoder.encode([query]).first : nil)
             hits = CategoryBoost.apply(hits, category: decision.suggestedCategory, confidence: decision.confidence,
                                        boost: categoryBoost)
         }
