@@ -65,6 +65,8 @@ let package = Package(
         // Monitoring: drift and data-quality checks of a window against a reference, emerging themes; the latest
         // report's files (the only I/O).
         .target(name: "Monitoring", dependencies: ["Domain", "CBLAS"]),
+        // Rendering: HTML escaping, server-side SVG charts and the monitor's report page, for the web UI and the CLI.
+        .target(name: "Rendering", dependencies: ["Monitoring"]),
         // Application: the use cases the server and the CLI share (triage and its records, the routers that answer).
         .target(name: "Application", dependencies: [
             "Domain", "Store", "Search", "Routing", "Drafting", "LLM", "Lifecycle",
@@ -73,7 +75,7 @@ let package = Package(
         // Server: the HTTP API (Hummingbird), API keys and roles, health, readiness and Prometheus metrics.
         .target(name: "Server", dependencies: [
             "Application", "Domain", "Store", "Readers", "Search", "Routing", "Drafting", "LLM", "Lifecycle", "Monitoring",
-            .product(name: "Hummingbird", package: "hummingbird"),
+            "Rendering", .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Prometheus", package: "swift-prometheus"),
@@ -86,7 +88,7 @@ let package = Package(
             name: "LocalTriageCLI",
             dependencies: [
                 "Application", "Domain", "Store", "Readers", "Ingest", "Search", "Routing", "Embeddings", "LLM", "Drafting", "Lifecycle",
-                "Monitoring", "Server",
+                "Monitoring", "Rendering", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
@@ -109,7 +111,7 @@ let package = Package(
         .testTarget(name: "LLMTests", dependencies: ["LLM", "TestSupport"]),
         .testTarget(name: "DraftingTests", dependencies: ["Application", "Drafting", "LLM", "Search", "Store", "Readers", "Ingest", "Embeddings", "TestSupport"]),
         .testTarget(name: "ServerTests", dependencies: [
-            "Server", "Store", "Search", "Readers", "Ingest", "Embeddings", "Drafting", "LLM", "Routing", "Lifecycle", "Monitoring", "TestSupport",
+            "Server", "Store", "Search", "Readers", "Ingest", "Embeddings", "Drafting", "LLM", "Routing", "Lifecycle", "Monitoring", "Rendering", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),

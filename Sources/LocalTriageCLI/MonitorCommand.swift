@@ -3,6 +3,7 @@ import Domain
 import Foundation
 import Lifecycle
 import Monitoring
+import Rendering
 import Routing
 import Store
 
@@ -102,7 +103,7 @@ struct MonitorCommand: AsyncParsableCommand {
 
         let dir = out.map { URL(fileURLWithPath: $0) } ?? MonitorReport.directory(home: home)
         try output.save(in: dir)
-        try MonitorHTML.render(
+        try MonitorReportPage.render(
             output, referenceSample: referenceSample, windowSample: windowSample,
             windowConfidences: routedWindow?.confidences
         ).write(to: dir.appendingPathComponent("report.html"), atomically: true, encoding: .utf8)

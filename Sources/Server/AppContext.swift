@@ -1,4 +1,5 @@
 import Hummingbird
+import Rendering
 import Store
 
 /// The request context of the API: who is calling (set by `AuthenticationMiddleware`) and the body size limit.

@@ -1,4 +1,5 @@
 import Foundation
+import Rendering
 
 /// The OpenAPI 3.1 document of the API (`openapi.json`, kept next to the code that serves it) and a
 /// human-readable page generated from it.

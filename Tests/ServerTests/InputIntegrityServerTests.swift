@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Rendering
 @testable import Server
 import Store
 import TestSupport

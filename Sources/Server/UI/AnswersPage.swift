@@ -2,6 +2,7 @@ import Application
 import Drafting
 import Foundation
 import Hummingbird
+import Rendering
 import Store
 
 /// The web UI's approved-answer library: every answer with its usage (drafts, acceptance, edit rate, mean edit

@@ -1,30 +1,10 @@
 import Foundation
 import Hummingbird
+import Rendering
 import Store
 
-/// Server-rendered HTML: escaping and the page frame. No external scripts, styles or fonts.
-enum HTML {
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
-
-    /// One path segment of a link (a ticket id), percent-encoded so a space, '/', '?', '#' or é stays in the
-    /// segment, and escaped for an attribute.
-    static func segment(_ text: String) -> String {
-        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:")
-        return escape(text.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")
-    }
-
-    /// Knowledge-base Markdown as plain text: no heading marks, bold or code markers.
-    static func plain(_ markdown: String) -> String {
-        markdown.replacingOccurrences(of: #"(?m)^#+\s*"#, with: "", options: .regularExpression)
-            .replacingOccurrences(of: #"\*\*|__|`"#, with: "", options: .regularExpression)
-    }
-
-    /// "1 draft", "3 drafts".
-    static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
-
+/// The web UI's page frame (escaping and charts are `Rendering`'s). No external scripts, styles or fonts.
+extension HTML {
     /// Who sees a page: their role (nil: signed out, no navigation) and the CSRF token their forms send back.
     struct Viewer {
         var role: Role?

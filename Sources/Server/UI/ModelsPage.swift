@@ -2,6 +2,7 @@ import Application
 import Foundation
 import Hummingbird
 import Lifecycle
+import Rendering
 import Store
 
 /// The web UI's models page: the registered router versions with their frozen-set metrics, the shadow evaluation

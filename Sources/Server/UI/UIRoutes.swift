@@ -3,6 +3,7 @@ import Domain
 import Foundation
 import Hummingbird
 import Monitoring
+import Rendering
 import Routing
 import Search
 import Store
@@ -167,6 +168,9 @@ struct UIRoutes {
             """
     }
 
+    /// The analytics counts as a bar chart.
+    func bars(_ counts: [WorkflowAnalytics.Count]) -> String { SVGChart.bars(counts.map { ($0.key, $0.count) }) }
+
     func analyticsPage(_ a: WorkflowAnalytics, open: [Ticket], monitor: MonitorReport?) -> String {
         var risk: [String: Int] = [:]
         for t in open { risk[sla.risk(of: t).rawValue, default: 0] += 1 }
@@ -175,13 +179,13 @@ struct UIRoutes {
                      100 * Double(a.routesConfirmed) / Double(a.correctedRoutes))
         return """
             <h1>Analytics</h1>
-            <section><h2>Tickets per day (30 days)</h2>\(SVGBars.render(a.ticketsByDay))</section>
-            <section><h2>By category</h2>\(SVGBars.render(a.ticketsByCategory))</section>
-            <section><h2>By priority</h2>\(SVGBars.render(a.ticketsByPriority))</section>
-            <section><h2>SLA risk of the 500 newest tickets</h2>\(SVGBars.render(["ok", "at_risk", "breached"].map { .init(key: $0, count: risk[$0] ?? 0) }))</section>
+            <section><h2>Tickets per day (30 days)</h2>\(bars(a.ticketsByDay))</section>
+            <section><h2>By category</h2>\(bars(a.ticketsByCategory))</section>
+            <section><h2>By priority</h2>\(bars(a.ticketsByPriority))</section>
+            <section><h2>SLA risk of the 500 newest tickets</h2>\(SVGChart.bars(["ok", "at_risk", "breached"].map { ($0, risk[$0] ?? 0) }))</section>
             <section><h2>Routing quality</h2><p>\(routing)</p></section>
             <section><h2>Drafts</h2><p>\(HTML.count(a.drafts, "draft")); mean edit distance of edited drafts \
-            \(a.meanEditDistance.map { String(format: "%.2f", $0) } ?? "–")</p>\(SVGBars.render(a.draftVerdicts))
+            \(a.meanEditDistance.map { String(format: "%.2f", $0) } ?? "–")</p>\(bars(a.draftVerdicts))
             \(draftPaths(a.draftPaths))<p><a href="/ui/answers?sort=edited">Approved answers, most edited first</a></p></section>
             \(monitorSection(monitor))
             """
@@ -259,22 +263,5 @@ struct InboxFilters {
         components.queryItems = values.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
             + [URLQueryItem(name: "offset", value: String(offset))]
         return components.string ?? "/ui/inbox"
-    }
-}
-
-/// Horizontal bar charts drawn as SVG on the server.
-enum SVGBars {
-    static func render(_ counts: [WorkflowAnalytics.Count]) -> String {
-        guard !counts.isEmpty else { return "<p class=\"muted\">No data yet.</p>" }
-        let top = max(1, counts.map(\.count).max()!)
-        let bars = counts.enumerated().map { i, c in
-            let width = 360.0 * Double(c.count) / Double(top), y = i * 22
-            return """
-                <text x="0" y="\(y + 15)">\(HTML.escape(String(c.key.prefix(28))))</text>\
-                <rect x="200" y="\(y + 3)" width="\(String(format: "%.1f", width))" height="16"></rect>\
-                <text x="\(String(format: "%.1f", 205 + width))" y="\(y + 15)">\(c.count)</text>
-                """
-        }.joined()
-        return "<svg class=\"bars\" role=\"img\" width=\"620\" height=\"\(counts.count * 22 + 6)\" xmlns=\"http://www.w3.org/2000/svg\">\(bars)</svg>"
     }
 }

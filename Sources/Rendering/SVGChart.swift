@@ -1,11 +1,27 @@
 import Foundation
 
-/// Small server-side SVG charts comparing a reference with a window (no scripts, no external assets).
-enum SVGChart {
+/// Small server-side SVG charts: counts as bars, and a reference beside a window (no scripts, no external assets).
+public enum SVGChart {
     static let referenceColour = "#8da0cb", windowColour = "#fc8d62"
 
+    /// One horizontal bar per label, its count beside it (styled by the page's `svg.bars` rules); a note when
+    /// there is nothing to draw.
+    public static func bars(_ counts: [(label: String, count: Int)]) -> String {
+        guard !counts.isEmpty else { return "<p class=\"muted\">No data yet.</p>" }
+        let top = max(1, counts.map(\.count).max()!)
+        let bars = counts.enumerated().map { i, c in
+            let width = 360.0 * Double(c.count) / Double(top), y = i * 22
+            return """
+                <text x="0" y="\(y + 15)">\(HTML.escape(String(c.label.prefix(28))))</text>\
+                <rect x="200" y="\(y + 3)" width="\(String(format: "%.1f", width))" height="16"></rect>\
+                <text x="\(String(format: "%.1f", 205 + width))" y="\(y + 15)">\(c.count)</text>
+                """
+        }.joined()
+        return "<svg class=\"bars\" role=\"img\" width=\"620\" height=\"\(counts.count * 22 + 6)\" xmlns=\"http://www.w3.org/2000/svg\">\(bars)</svg>"
+    }
+
     /// Horizontal bars, a reference and a window bar per label (values are shares, 0...1).
-    static func pairedBars(_ title: String, labels: [String], reference: [Double], window: [Double]) -> String {
+    public static func pairedBars(_ title: String, labels: [String], reference: [Double], window: [Double]) -> String {
         let rowHeight = 22.0, labelWidth = 210.0, barWidth = 420.0, top = 40.0
         let height = top + rowHeight * Double(labels.count) + 10
         let scale = barWidth / max(reference.max() ?? 0, window.max() ?? 0, 1e-9)
@@ -22,7 +38,7 @@ enum SVGChart {
     }
 
     /// Histogram of two samples over shared bins, as shares of each sample.
-    static func histogram(_ title: String, reference: [Double], window: [Double], bins: Int = 20,
+    public static func histogram(_ title: String, reference: [Double], window: [Double], bins: Int = 20,
                           range: ClosedRange<Double>? = nil) -> String {
         let all = reference + window
         let low = range?.lowerBound ?? all.min() ?? 0, high = max(range?.upperBound ?? all.max() ?? 1, low + 1e-9)
@@ -59,12 +75,5 @@ enum SVGChart {
     private static func text(x: Double, y: Double, _ content: String, anchor: String, bold: Bool = false) -> String {
         String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%@\"%@>", x, y, anchor, bold ? " font-weight=\"bold\"" : "")
             + HTML.escape(content) + "</text>"
-    }
-}
-
-enum HTML {
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

@@ -2,8 +2,8 @@ import Foundation
 import Monitoring
 
 /// The monitor's self-contained HTML report: the checks, distribution plots and emerging themes.
-enum MonitorHTML {
-    static func render(_ output: MonitorReport, referenceSample: MonitorSample, windowSample: MonitorSample,
+public enum MonitorReportPage {
+    public static func render(_ output: MonitorReport, referenceSample: MonitorSample, windowSample: MonitorSample,
                        windowConfidences: [Double]?) -> String {
         let drift = output.drift
         var body = "<h1>LocalTriage monitor</h1>"
