@@ -17,6 +17,34 @@ struct HonestErrorsTests {
         return (json?["error"] as? [String: Any])?["message"] as? String
     }
 
+    static func code(_ response: TestResponse) -> String? {
+        let json = try? JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+        return (json?["error"] as? [String: Any])?["code"] as? String
+    }
+
+    /// The status and the stable code are chosen by what went wrong, whoever threw it.
+    @Test func everyErrorCarriesAStableCodeBesideItsStatus() async throws {
+        let (services, store) = try await ServerTests.services()
+        let agent = try await ServerTests.key(.agent, store)
+        try await ServerTests.app(services).test(.router) { client in
+            let cases: [(String, HTTPRequest.Method, HTTPFields, String?, HTTPResponse.Status, String)] = [
+                ("/v1/tickets", .get, [:], nil, .unauthorized, "unauthenticated"),
+                ("/v1/models/promote", .post, agent, #"{"version": "x"}"#, .forbidden, "forbidden"),
+                ("/v1/no-such-thing", .get, agent, nil, .notFound, "not_found"),
+                ("/v1/tickets/NO-SUCH-TICKET", .get, agent, nil, .notFound, "not_found"),
+                ("/v1/tickets?limit=0", .get, agent, nil, .badRequest, "invalid_request"),
+                ("/v1/tickets", .post, agent, #"{"body": 7}"#, .badRequest, "invalid_request"),
+            ]
+            for (uri, method, headers, body, status, code) in cases {
+                let response = try await client.execute(uri: uri, method: method, headers: headers,
+                                                        body: body.map { ByteBuffer(string: $0) })
+                #expect(response.status == status && Self.code(response) == code && Self.message(response) != nil,
+                        "\(method) \(uri): \(response.status) \(String(buffer: response.body))")
+                #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
+            }
+        }
+    }
+
     @Test func unknownRoutesAndOversizedBodiesAnswerWithAMessage() async throws {
         let (services, store) = try await ServerTests.services()
         let agent = try await ServerTests.key(.agent, store)
@@ -28,6 +56,7 @@ struct HonestErrorsTests {
             let huge = ByteBuffer(string: #"{"body": ""# + String(repeating: "a", count: 2 << 20) + #""}"#)
             let tooLarge = try await client.execute(uri: "/v1/tickets", method: .post, headers: agent, body: huge)
             #expect(tooLarge.status == .contentTooLarge && Self.message(tooLarge)?.contains("larger") == true)
+            #expect(Self.code(tooLarge) == "too_large")
         }
     }
 
@@ -48,6 +77,7 @@ struct HonestErrorsTests {
             let write = try await client.execute(uri: "/v1/tickets", method: .post, headers: key,
                                                  body: ByteBuffer(string: #"{"externalID": "FULL-1", "body": "\#(body)"}"#))
             #expect(write.status.code == 507 && Self.message(write)?.contains("disk is full") == true)
+            #expect(Self.code(write) == "storage_full")
             let ready = try await client.execute(uri: "/readyz", method: .get, headers: key)
             let readiness = try JSONSerialization.jsonObject(with: Data(buffer: ready.body)) as? [String: Any]
             #expect(ready.status == .serviceUnavailable && (readiness?["store"] as? String)?.hasPrefix("failing") == true)
