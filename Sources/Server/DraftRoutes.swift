@@ -25,30 +25,36 @@ struct DraftRoutes {
     let services: ServerServices
 
     func add(to routes: RouteRegistrar) {
-        routes.on(.post, "/drafts") { request, context in
-            let input = try await request.decode(as: DraftInput.self, context: context)
-            let draftRequest = try await resolve(input)
-            let wantsStream = request.uri.queryParameters.get("stream") == "true"
-                || (request.headers[.accept] ?? "").contains("text/event-stream")
-            guard wantsStream else { return try await draft(draftRequest, onProgress: { _ in }).response(from: request, context: context) }
-            return stream(draftRequest)
+        routes.on(.post, "/drafts", use: draft)
+        routes.on(.post, "/drafts/{id}/feedback", use: feedback)
+    }
+
+    /// POST /drafts: a cited draft for a ticket or a text, streamed as server-sent events when asked.
+    @Sendable func draft(_ request: Request, context: AppContext) async throws -> some ResponseGenerator {
+        let input = try await request.decode(as: DraftInput.self, context: context)
+        let draftRequest = try await resolve(input)
+        let wantsStream = request.uri.queryParameters.get("stream") == "true"
+            || (request.headers[.accept] ?? "").contains("text/event-stream")
+        guard wantsStream else { return try await draft(draftRequest, onProgress: { _ in }).response(from: request, context: context) }
+        return stream(draftRequest)
+    }
+
+    /// POST /drafts/{id}/feedback: the agent's verdict and final text.
+    @Sendable func feedback(_ request: Request, context: AppContext) async throws -> some ResponseGenerator {
+        let id = try context.parameters.decoded("id")
+        let input = try await request.decode(as: FeedbackInput.self, context: context)
+        guard let verdict = DraftFeedback.Verdict(rawValue: input.verdict) else {
+            throw HTTPError(.badRequest, message: "verdict must be accepted, edited or rejected")
         }
-        routes.on(.post, "/drafts/{id}/feedback") { request, context in
-            let id = try context.parameters.decoded("id")
-            let input = try await request.decode(as: FeedbackInput.self, context: context)
-            guard let verdict = DraftFeedback.Verdict(rawValue: input.verdict) else {
-                throw HTTPError(.badRequest, message: "verdict must be accepted, edited or rejected")
-            }
-            guard let draft = try await services.store.draft(id: id) else { throw HTTPError(.notFound, message: "no draft \(id)") }
-            let finalText = try Validate.text(input.finalText, "finalText", max: 20_000, required: verdict == .edited)
-            let reason = try Validate.text(input.reason, "reason", max: 2_000, required: verdict == .rejected)
-            let feedback = DraftFeedback(
-                draftID: id, verdict: verdict, finalText: finalText, reason: reason,
-                editDistance: finalText.map { DraftMetrics.editDistance(draft.text, $0) } ?? (verdict == .accepted ? 0 : nil),
-                actor: context.actor)
-            try await services.store.saveFeedback(feedback)
-            return EditedResponse(status: .created, response: feedback)
-        }
+        guard let draft = try await services.store.draft(id: id) else { throw HTTPError(.notFound, message: "no draft \(id)") }
+        let finalText = try Validate.text(input.finalText, "finalText", max: 20_000, required: verdict == .edited)
+        let reason = try Validate.text(input.reason, "reason", max: 2_000, required: verdict == .rejected)
+        let feedback = DraftFeedback(
+            draftID: id, verdict: verdict, finalText: finalText, reason: reason,
+            editDistance: finalText.map { DraftMetrics.editDistance(draft.text, $0) } ?? (verdict == .accepted ? 0 : nil),
+            actor: context.actor)
+        try await services.store.saveFeedback(feedback)
+        return EditedResponse(status: .created, response: feedback)
     }
 
     private func resolve(_ input: DraftInput) async throws -> DraftRequest {

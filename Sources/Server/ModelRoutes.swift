@@ -53,26 +53,48 @@ struct ModelRoutes {
     var registry: ModelRegistry { services.routers.registry }
 
     func add(agent: RouteRegistrar, lead: RouteRegistrar, admin: RouteRegistrar) {
-        agent.on(.get, "/models") { _, _ in try await list() }
-        lead.on(.get, "/models/history") { _, _ in AliasHistory(history: try await registry.history()) }
-        lead.on(.get, "/models/shadow") { _, _ in
-            guard let report = try await registry.shadowReport() else {
-                throw HTTPError(.notFound, message: "no challenger is named: POST /v1/models/challenger first")
-            }
-            return report
+        agent.on(.get, "/models", use: models)
+        lead.on(.get, "/models/history", use: history)
+        lead.on(.get, "/models/shadow", use: shadowReport)
+        admin.on(.post, "/models/promote", use: promoteChampion)
+        admin.on(.post, "/models/rollback", use: rollBack)
+        admin.on(.post, "/models/challenger", use: setChallenger)
+    }
+
+    /// GET /models: the routers with their aliases, the embedding model and the LLM.
+    @Sendable func models(_ request: Request, context: AppContext) async throws -> some ResponseGenerator {
+        try await list()
+    }
+
+    /// GET /models/history: every alias move, newest first.
+    @Sendable func history(_ request: Request, context: AppContext) async throws -> some ResponseGenerator {
+        AliasHistory(history: try await registry.history())
+    }
+
+    /// GET /models/shadow: the challenger against the champion on the same tickets.
+    @Sendable func shadowReport(_ request: Request, context: AppContext) async throws -> some ResponseGenerator {
+        guard let report = try await registry.shadowReport() else {
+            throw HTTPError(.notFound, message: "no challenger is named: POST /v1/models/challenger first")
         }
-        admin.on(.post, "/models/promote") { request, context in
-            let input = try await request.decode(as: PromoteInput.self, context: context)
-            return try await promote(input, actor: context.actor)
-        }
-        admin.on(.post, "/models/rollback") { request, context in
-            let input = try await request.decode(as: ReasonInput.self, context: context)
-            return try await rollback(reason: input.reason, actor: context.actor)
-        }
-        admin.on(.post, "/models/challenger") { request, context in
-            let input = try await request.decode(as: ChallengerInput.self, context: context)
-            return try await nameChallenger(input, actor: context.actor)
-        }
+        return report
+    }
+
+    /// POST /models/promote: a gated promotion (or a forced one with a reason).
+    @Sendable func promoteChampion(_ request: Request, context: AppContext) async throws -> some ResponseGenerator {
+        let input = try await request.decode(as: PromoteInput.self, context: context)
+        return try await promote(input, actor: context.actor)
+    }
+
+    /// POST /models/rollback: the champion alias back one step.
+    @Sendable func rollBack(_ request: Request, context: AppContext) async throws -> some ResponseGenerator {
+        let input = try await request.decode(as: ReasonInput.self, context: context)
+        return try await rollback(reason: input.reason, actor: context.actor)
+    }
+
+    /// POST /models/challenger: names (or clears) the challenger.
+    @Sendable func setChallenger(_ request: Request, context: AppContext) async throws -> some ResponseGenerator {
+        let input = try await request.decode(as: ChallengerInput.self, context: context)
+        return try await nameChallenger(input, actor: context.actor)
     }
 
     func list() async throws -> ModelList {

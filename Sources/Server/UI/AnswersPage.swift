@@ -12,62 +12,74 @@ struct AnswersPage {
     let services: ServerServices
 
     func add(to group: RouterGroup<AppContext>) {
-        group.get("/ui/answers") { request, context in
-            let role = context.identity?.role ?? .agent
-            let status = request.uri.queryParameters.get("status").flatMap(AnswerStatus.init(rawValue:))
-            let sort = request.uri.queryParameters.get("sort") ?? "usage"
-            return HTML.page("Answers", try await list(lead: role >= .lead, status: status, sort: sort,
-                                                       message: request.uri.queryParameters.get("message")),
-                             viewer: context.viewer)
+        group.get("/ui/answers", use: answersPage)
+        group.get("/ui/answers/{id}", use: answerPage)
+        group.post("/ui/answers/{id}/{action}", use: answerAction)
+        group.post("/ui/answers/mine", use: mine)
+    }
+
+    /// GET /ui/answers: the library for review.
+    @Sendable func answersPage(_ request: Request, context: AppContext) async throws -> some ResponseGenerator {
+        let role = context.identity?.role ?? .agent
+        let status = request.uri.queryParameters.get("status").flatMap(AnswerStatus.init(rawValue:))
+        let sort = request.uri.queryParameters.get("sort") ?? "usage"
+        return HTML.page("Answers", try await list(lead: role >= .lead, status: status, sort: sort,
+                                                   message: request.uri.queryParameters.get("message")),
+                         viewer: context.viewer)
+    }
+
+    /// GET /ui/answers/{id}: one answer, its examples and the lead's actions.
+    @Sendable func answerPage(_ request: Request, context: AppContext) async throws -> some ResponseGenerator {
+        let id = try context.parameters.decoded("id")
+        guard let answer = try await services.store.answer(id: id) else {
+            return HTML.page("Not found", "<p>No answer \(HTML.escape(id)).</p>", status: .notFound, viewer: context.viewer)
         }
-        group.get("/ui/answers/{id}") { request, context in
-            let id = try context.parameters.decoded("id")
-            guard let answer = try await services.store.answer(id: id) else {
-                return HTML.page("Not found", "<p>No answer \(HTML.escape(id)).</p>", status: .notFound, viewer: context.viewer)
-            }
-            return HTML.page(answer.title, detail(answer, lead: (context.identity?.role ?? .agent) >= .lead,
-                                                  message: request.uri.queryParameters.get("message")),
-                             viewer: context.viewer)
+        return HTML.page(answer.title, detail(answer, lead: (context.identity?.role ?? .agent) >= .lead,
+                                              message: request.uri.queryParameters.get("message")),
+                         viewer: context.viewer)
+    }
+
+    /// POST /ui/answers/{id}/{action}: approve, retire, reopen or edit from the page.
+    @Sendable func answerAction(_ request: Request, context: AppContext) async throws -> some ResponseGenerator {
+        struct Form: Decodable { var title: String?; var body: String?; var version: Int?; var reason: String? }
+        guard (context.identity?.role ?? .agent) >= .lead else {
+            return HTML.page("Answers", "<p>Reviewing answers needs the lead role.</p>", status: .forbidden, viewer: context.viewer)
         }
-        group.post("/ui/answers/{id}/{action}") { request, context in
-            struct Form: Decodable { var title: String?; var body: String?; var version: Int?; var reason: String? }
-            guard (context.identity?.role ?? .agent) >= .lead else {
-                return HTML.page("Answers", "<p>Reviewing answers needs the lead role.</p>", status: .forbidden, viewer: context.viewer)
+        let id = try context.parameters.decoded("id")
+        let body = String(buffer: try await request.body.collect(upTo: 64 * 1024))
+        let form = (try? URLEncodedFormDecoder().decode(Form.self, from: body)) ?? Form()
+        let message: String
+        do {
+            switch try context.parameters.decoded("action") {
+            case "approve":
+                _ = try await services.store.setAnswerStatus(id: id, to: .approved, actor: context.actor, reason: form.reason)
+                message = "Approved: drafted for matching tickets from now on."
+            case "retire":
+                _ = try await services.store.setAnswerStatus(id: id, to: .retired, actor: context.actor, reason: form.reason)
+                message = "Retired: no longer drafted."
+            case "edit":
+                let title = form.title?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+                let text = form.body?.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+                guard !title.isEmpty, !text.isEmpty, let version = form.version else { throw StoreError("title and body are required", code: .invalid) }
+                let edited = try await services.store.editAnswer(id: id, title: title, body: text, expectedVersion: version, actor: context.actor)
+                message = "Saved as version \(edited.version)."
+            default:
+                return HTML.page("Answers", "<p>Unknown action.</p>", status: .notFound, viewer: context.viewer)
             }
-            let id = try context.parameters.decoded("id")
-            let body = String(buffer: try await request.body.collect(upTo: 64 * 1024))
-            let form = (try? URLEncodedFormDecoder().decode(Form.self, from: body)) ?? Form()
-            let message: String
-            do {
-                switch try context.parameters.decoded("action") {
-                case "approve":
-                    _ = try await services.store.setAnswerStatus(id: id, to: .approved, actor: context.actor, reason: form.reason)
-                    message = "Approved: drafted for matching tickets from now on."
-                case "retire":
-                    _ = try await services.store.setAnswerStatus(id: id, to: .retired, actor: context.actor, reason: form.reason)
-                    message = "Retired: no longer drafted."
-                case "edit":
-                    let title = form.title?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-                    let text = form.body?.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-                    guard !title.isEmpty, !text.isEmpty, let version = form.version else { throw StoreError("title and body are required", code: .invalid) }
-                    let edited = try await services.store.editAnswer(id: id, title: title, body: text, expectedVersion: version, actor: context.actor)
-                    message = "Saved as version \(edited.version)."
-                default:
-                    return HTML.page("Answers", "<p>Unknown action.</p>", status: .notFound, viewer: context.viewer)
-                }
-            } catch let error as StoreError {
-                message = "Refused: \(error.description)"
-            }
-            return Self.redirect("/ui/answers/\(id)", message: message)
+        } catch let error as StoreError {
+            message = "Refused: \(error.description)"
         }
-        group.post("/ui/answers/mine") { _, context in
-            guard (context.identity?.role ?? .agent) >= .lead else {
-                return HTML.page("Answers", "<p>Mining answers needs the lead role.</p>", status: .forbidden, viewer: context.viewer)
-            }
-            let (summary, result) = try await services.knowledge.mineAnswers(actor: context.actor)
-            return Self.redirect("/ui/answers", message: "Mined \(result.calibration.resolutions) resolutions: \(summary.created) new candidates, "
-                + "\(summary.extended) answers extended; match threshold " + String(format: "%.2f", result.calibration.threshold) + ".")
+        return Self.redirect("/ui/answers/\(id)", message: message)
+    }
+
+    /// POST /ui/answers/mine: mines candidates, then back to the library.
+    @Sendable func mine(_ request: Request, context: AppContext) async throws -> some ResponseGenerator {
+        guard (context.identity?.role ?? .agent) >= .lead else {
+            return HTML.page("Answers", "<p>Mining answers needs the lead role.</p>", status: .forbidden, viewer: context.viewer)
         }
+        let (summary, result) = try await services.knowledge.mineAnswers(actor: context.actor)
+        return Self.redirect("/ui/answers", message: "Mined \(result.calibration.resolutions) resolutions: \(summary.created) new candidates, "
+            + "\(summary.extended) answers extended; match threshold " + String(format: "%.2f", result.calibration.threshold) + ".")
     }
 
     static func redirect(_ path: String, message: String) -> Response {

@@ -13,45 +13,51 @@ struct ModelsPage {
     var actions: ModelRoutes { ModelRoutes(services: services) }
 
     func add(to group: RouterGroup<AppContext>) {
-        group.get("/ui/models") { request, context in
-            guard let role = context.identity?.role, role >= .lead else {
-                return HTML.page("Models", "<p>The models page needs the lead role.</p>", status: .forbidden, viewer: context.viewer)
-            }
-            return HTML.page("Models", try await page(admin: role == .admin, message: request.uri.queryParameters.get("message")), viewer: context.viewer)
+        group.get("/ui/models", use: modelsPage)
+        group.post("/ui/models/{action}", use: modelAction)
+    }
+
+    /// GET /ui/models: the registry for leads.
+    @Sendable func modelsPage(_ request: Request, context: AppContext) async throws -> some ResponseGenerator {
+        guard let role = context.identity?.role, role >= .lead else {
+            return HTML.page("Models", "<p>The models page needs the lead role.</p>", status: .forbidden, viewer: context.viewer)
         }
-        group.post("/ui/models/{action}") { request, context in
-            struct Form: Decodable { var version: String?; var reason: String?; var force: String? }
-            guard context.identity?.role == .admin else {
-                return HTML.page("Models", "<p>Changing models needs the admin role.</p>", status: .forbidden, viewer: context.viewer)
-            }
-            let body = String(buffer: try await request.body.collect(upTo: 16 * 1024))
-            let form = (try? URLEncodedFormDecoder().decode(Form.self, from: body)) ?? Form()
-            let message: String
-            do {
-                switch try context.parameters.decoded("action") {
-                case "promote":
-                    let promotion = try await actions.promote(
-                        PromoteInput(version: form.version, force: form.force == "on", reason: form.reason), actor: context.actor)
-                    message = "\(promotion.change.version ?? "") is the champion\(promotion.forced ? " (forced)" : ""): "
-                        + promotion.verdict.explanation
-                case "rollback":
-                    let change = try await actions.rollback(reason: form.reason, actor: context.actor)
-                    message = "Rolled back: \(change.previousVersion ?? "none") → \(change.version ?? "none")."
-                case "challenger":
-                    let change = try await actions.nameChallenger(ChallengerInput(version: form.version, reason: form.reason),
-                                                                  actor: context.actor)
-                    message = "Challenger: \(change.previousVersion ?? "none") → \(change.version ?? "none")."
-                default:
-                    return HTML.page("Models", "<p>Unknown action.</p>", status: .notFound, viewer: context.viewer)
-                }
-            } catch let error as HTTPError {
-                message = "Refused: \(error.body ?? "\(error.status)")"
-            }
-            var components = URLComponents()
-            components.path = "/ui/models"
-            components.queryItems = [URLQueryItem(name: "message", value: message)]
-            return Response(status: .seeOther, headers: [.location: components.string ?? "/ui/models"])
+        return HTML.page("Models", try await page(admin: role == .admin, message: request.uri.queryParameters.get("message")), viewer: context.viewer)
+    }
+
+    /// POST /ui/models/{action}: promote, roll back or name the challenger from the page.
+    @Sendable func modelAction(_ request: Request, context: AppContext) async throws -> some ResponseGenerator {
+        struct Form: Decodable { var version: String?; var reason: String?; var force: String? }
+        guard context.identity?.role == .admin else {
+            return HTML.page("Models", "<p>Changing models needs the admin role.</p>", status: .forbidden, viewer: context.viewer)
         }
+        let body = String(buffer: try await request.body.collect(upTo: 16 * 1024))
+        let form = (try? URLEncodedFormDecoder().decode(Form.self, from: body)) ?? Form()
+        let message: String
+        do {
+            switch try context.parameters.decoded("action") {
+            case "promote":
+                let promotion = try await actions.promote(
+                    PromoteInput(version: form.version, force: form.force == "on", reason: form.reason), actor: context.actor)
+                message = "\(promotion.change.version ?? "") is the champion\(promotion.forced ? " (forced)" : ""): "
+                    + promotion.verdict.explanation
+            case "rollback":
+                let change = try await actions.rollback(reason: form.reason, actor: context.actor)
+                message = "Rolled back: \(change.previousVersion ?? "none") → \(change.version ?? "none")."
+            case "challenger":
+                let change = try await actions.nameChallenger(ChallengerInput(version: form.version, reason: form.reason),
+                                                              actor: context.actor)
+                message = "Challenger: \(change.previousVersion ?? "none") → \(change.version ?? "none")."
+            default:
+                return HTML.page("Models", "<p>Unknown action.</p>", status: .notFound, viewer: context.viewer)
+            }
+        } catch let error as HTTPError {
+            message = "Refused: \(error.body ?? "\(error.status)")"
+        }
+        var components = URLComponents()
+        components.path = "/ui/models"
+        components.queryItems = [URLQueryItem(name: "message", value: message)]
+        return Response(status: .seeOther, headers: [.location: components.string ?? "/ui/models"])
     }
 
     private func page(admin: Bool, message: String?) async throws -> String {

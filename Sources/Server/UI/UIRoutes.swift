@@ -16,68 +16,105 @@ struct UIRoutes {
 
     /// Sign-in and the static assets: no key needed.
     func addPublic(to router: Hummingbird.Router<AppContext>) {
-        router.get("/") { _, _ in Response(status: .seeOther, headers: [.location: "/ui/inbox"]) }
-        router.get("/ui/app.css") { _, _ in Self.asset(UIAssets.css, "text/css") }
-        router.get("/ui/app.js") { _, _ in Self.asset(UIAssets.js, "text/javascript") }
-        router.get("/ui/login") { request, _ in Self.login(request, message: nil) }
-        router.post("/ui/login") { request, _ in
-            struct LoginForm: Decodable { var key: String?; var csrf: String? }
-            let body = String(buffer: try await request.body.collect(upTo: 16 * 1024))
-            let form = (try? URLEncodedFormDecoder().decode(LoginForm.self, from: body)) ?? LoginForm()
-            // Another site's page must not sign this browser in (with a key of its choosing).
-            try CrossSite.refuse(request)
-            guard Sessions.loginTokenMatches(form.csrf, request: request) else {
-                return Self.login(request, message: "The sign-in form had expired: please sign in again.", status: .forbidden)
-            }
-            let secret = (form.key ?? "").trimmingCharacters(in: .whitespaces)
-            guard !secret.isEmpty, let key = try await services.store.apiKey(secretHash: APIKeys.hash(secret)) else {
-                return Self.login(request, message: "That key is unknown or revoked.", status: .unauthorized)
-            }
-            guard key.role >= .agent else {
-                return Self.login(request, message: "A \(key.role.rawValue) key cannot sign in: it reads /metrics only.", status: .forbidden)
-            }
-            return try await Sessions.start(for: key, request: request, store: services.store)
+        router.get("/", use: home)
+        router.get("/ui/app.css", use: stylesheet)
+        router.get("/ui/app.js", use: script)
+        router.get("/ui/login", use: loginPage)
+        router.post("/ui/login", use: signIn)
+    }
+
+    /// GET /: to the inbox.
+    @Sendable func home(_ request: Request, context: AppContext) async throws -> some ResponseGenerator {
+        Response(status: .seeOther, headers: [.location: "/ui/inbox"])
+    }
+
+    /// GET /ui/app.css: the stylesheet.
+    @Sendable func stylesheet(_ request: Request, context: AppContext) async throws -> some ResponseGenerator {
+        Self.asset(UIAssets.css, "text/css")
+    }
+
+    /// GET /ui/app.js: the script (no inline scripts: the CSP forbids them).
+    @Sendable func script(_ request: Request, context: AppContext) async throws -> some ResponseGenerator {
+        Self.asset(UIAssets.js, "text/javascript")
+    }
+
+    /// GET /ui/login: the sign-in form.
+    @Sendable func loginPage(_ request: Request, context: AppContext) async throws -> some ResponseGenerator {
+        Self.login(request, message: nil)
+    }
+
+    /// POST /ui/login: an API key exchanged for a session cookie.
+    @Sendable func signIn(_ request: Request, context: AppContext) async throws -> some ResponseGenerator {
+        struct LoginForm: Decodable { var key: String?; var csrf: String? }
+        let body = String(buffer: try await request.body.collect(upTo: 16 * 1024))
+        let form = (try? URLEncodedFormDecoder().decode(LoginForm.self, from: body)) ?? LoginForm()
+        // Another site's page must not sign this browser in (with a key of its choosing).
+        try CrossSite.refuse(request)
+        guard Sessions.loginTokenMatches(form.csrf, request: request) else {
+            return Self.login(request, message: "The sign-in form had expired: please sign in again.", status: .forbidden)
         }
+        let secret = (form.key ?? "").trimmingCharacters(in: .whitespaces)
+        guard !secret.isEmpty, let key = try await services.store.apiKey(secretHash: APIKeys.hash(secret)) else {
+            return Self.login(request, message: "That key is unknown or revoked.", status: .unauthorized)
+        }
+        guard key.role >= .agent else {
+            return Self.login(request, message: "A \(key.role.rawValue) key cannot sign in: it reads /metrics only.", status: .forbidden)
+        }
+        return try await Sessions.start(for: key, request: request, store: services.store)
     }
 
     /// The pages: behind the key middleware (the session cookie counts as the key) and the agent role.
     func add(to group: RouterGroup<AppContext>) {
-        group.post("/ui/logout") { request, _ in try await Sessions.end(request: request, store: services.store) }
-        group.get("/ui/inbox") { request, context in
-            let filters = InboxFilters(request.uri.queryParameters)
-            var query = filters.query
-            query.sla = sla
-            query.limit += 1
-            var items = try await services.store.tickets(query)
-            let hasMore = items.count > filters.query.limit
-            items = Array(items.prefix(filters.query.limit))
-            let queues = (try? await services.routers.current().champion).map { champion in
-                Array(Set(champion.router.categories.map { champion.router.queueByCategory[$0] ?? $0 })).sorted()
-            } ?? []
-            return HTML.page("Inbox", inbox(items, filters: filters, queues: queues, hasMore: hasMore), viewer: context.viewer)
-        }
-        group.get("/ui/tickets/{id}") { _, context in
-            let id = try context.parameters.decoded("id")
-            guard let ticket = try await services.store.ticket(externalID: id) else {
-                return HTML.page("Not found", "<p>No ticket \(HTML.escape(id)).</p>", status: .notFound, viewer: context.viewer)
-            }
-            let prediction = try await services.store.predictions(ticketExternalID: id).first
-            // The best passage of each of the three best-matching articles.
-            var seen = Set<String>()
-            let hits = try await services.retrievers["hybrid"]!.search(ticket.text, k: 10, filter: .init())
-                .filter { seen.insert($0.articleID).inserted }.prefix(3)
-            return HTML.page(ticket.subject ?? id, ticketPage(ticket, prediction, hits), viewer: context.viewer)
-        }
-        group.get("/ui/analytics") { _, context in
-            guard let role = context.identity?.role, role >= .lead else {
-                return HTML.page("Analytics", "<p>Analytics need the lead role.</p>", status: .forbidden, viewer: context.viewer)
-            }
-            let analytics = try await services.store.analytics(days: 30)
-            let open = try await services.store.tickets(TicketQuery(limit: 500)).map(\.ticket)
-            return HTML.page("Analytics", analyticsPage(analytics, open: open, monitor: MonitorReport.latest(home: services.routers.home)), viewer: context.viewer)
-        }
+        group.post("/ui/logout", use: signOut)
+        group.get("/ui/inbox", use: inbox)
+        group.get("/ui/tickets/{id}", use: ticketPage)
+        group.get("/ui/analytics", use: analyticsPage)
         ModelsPage(services: services).add(to: group)
         AnswersPage(services: services).add(to: group)
+    }
+
+    /// POST /ui/logout: ends the session.
+    @Sendable func signOut(_ request: Request, context: AppContext) async throws -> some ResponseGenerator {
+        try await Sessions.end(request: request, store: services.store)
+    }
+
+    /// GET /ui/inbox: the tickets, filtered as the query says.
+    @Sendable func inbox(_ request: Request, context: AppContext) async throws -> some ResponseGenerator {
+        let filters = InboxFilters(request.uri.queryParameters)
+        var query = filters.query
+        query.sla = sla
+        query.limit += 1
+        var items = try await services.store.tickets(query)
+        let hasMore = items.count > filters.query.limit
+        items = Array(items.prefix(filters.query.limit))
+        let queues = (try? await services.routers.current().champion).map { champion in
+            Array(Set(champion.router.categories.map { champion.router.queueByCategory[$0] ?? $0 })).sorted()
+        } ?? []
+        return HTML.page("Inbox", inbox(items, filters: filters, queues: queues, hasMore: hasMore), viewer: context.viewer)
+    }
+
+    /// GET /ui/tickets/{id}: the ticket with its routing, sources and the draft panel.
+    @Sendable func ticketPage(_ request: Request, context: AppContext) async throws -> some ResponseGenerator {
+        let id = try context.parameters.decoded("id")
+        guard let ticket = try await services.store.ticket(externalID: id) else {
+            return HTML.page("Not found", "<p>No ticket \(HTML.escape(id)).</p>", status: .notFound, viewer: context.viewer)
+        }
+        let prediction = try await services.store.predictions(ticketExternalID: id).first
+        // The best passage of each of the three best-matching articles.
+        var seen = Set<String>()
+        let hits = try await services.retrievers["hybrid"]!.search(ticket.text, k: 10, filter: .init())
+            .filter { seen.insert($0.articleID).inserted }.prefix(3)
+        return HTML.page(ticket.subject ?? id, ticketPage(ticket, prediction, hits), viewer: context.viewer)
+    }
+
+    /// GET /ui/analytics: the leads' charts and the latest monitor run.
+    @Sendable func analyticsPage(_ request: Request, context: AppContext) async throws -> some ResponseGenerator {
+        guard let role = context.identity?.role, role >= .lead else {
+            return HTML.page("Analytics", "<p>Analytics need the lead role.</p>", status: .forbidden, viewer: context.viewer)
+        }
+        let analytics = try await services.store.analytics(days: 30)
+        let open = try await services.store.tickets(TicketQuery(limit: 500)).map(\.ticket)
+        return HTML.page("Analytics", analyticsPage(analytics, open: open, monitor: MonitorReport.latest(home: services.routers.home)), viewer: context.viewer)
     }
 
     static func asset(_ text: String, _ type: String) -> Response {
