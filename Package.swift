@@ -62,9 +62,16 @@ let package = Package(
         // Lifecycle: router artefacts, training runs, the model registry (champion/challenger, gated promotion,
         // rollback), model cards; shared by the CLI and the HTTP server.
         .target(name: "Lifecycle", dependencies: ["Domain", "Store", "Routing"]),
-        // Monitoring: drift and data-quality checks of a window against a reference, emerging themes; the latest
-        // report's files (the only I/O).
-        .target(name: "Monitoring", dependencies: ["Domain", "CBLAS"]),
+        // Monitoring: drift and data-quality checks of a window against a reference, emerging themes; the ticket
+        // files it reads (through Readers) and the latest report's files.
+        .target(name: "Monitoring", dependencies: ["Domain", "Readers", "Routing", "CBLAS"]),
+        // Evaluation: the evaluation harnesses (router, out-of-scope, retrieval, drafts, verifier, claims, drift,
+        // themes), each a value with its settings and a `run()` returning its report; `eval` prints them.
+        .target(name: "Evaluation", dependencies: [
+            "Application", "Domain", "Drafting", "Ingest", "LLM", "Lifecycle", "Monitoring", "Readers", "Routing", "Search", "Store",
+        ]),
+        // Benchmarks: repeatable speed measurements (ingest, search, the encoder, router training), run by `bench`.
+        .target(name: "Benchmarks", dependencies: ["Domain", "Store", "Readers", "Ingest", "Search", "Routing", "Embeddings"]),
         // Rendering: HTML escaping, server-side SVG charts and the monitor's report page, for the web UI and the CLI.
         .target(name: "Rendering", dependencies: ["Monitoring"]),
         // Application: the use cases the server and the CLI share (triage and its records, the routers that answer).
@@ -88,7 +95,7 @@ let package = Package(
             name: "LocalTriageCLI",
             dependencies: [
                 "Application", "Domain", "Store", "Readers", "Ingest", "Search", "Routing", "Embeddings", "LLM", "Drafting", "Lifecycle",
-                "Monitoring", "Rendering", "Server",
+                "Monitoring", "Rendering", "Server", "Benchmarks", "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]

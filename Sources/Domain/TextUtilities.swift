@@ -75,4 +75,7 @@ public struct Percentiles: Codable, Sendable, Equatable {
 extension Duration {
     /// The duration in milliseconds, for timings and reports.
     public var milliseconds: Double { Double(components.seconds) * 1_000 + Double(components.attoseconds) / 1e15 }
+
+    /// The duration in seconds.
+    public var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

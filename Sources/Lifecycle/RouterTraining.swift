@@ -170,10 +170,3 @@ public struct RouterTraining {
         return parameters
     }
 }
-
-extension Duration {
-    /// The duration in seconds.
-    fileprivate var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
-}

@@ -1,11 +1,8 @@
 import ArgumentParser
-import Domain
+import Evaluation
 import Foundation
-import Ingest
-import Lifecycle
 import Readers
 import Search
-import Store
 
 /// `localtriage eval retrieval`: ranking quality of each search mode on a judged query set.
 struct EvalRetrievalCommand: AsyncParsableCommand {
@@ -38,90 +35,18 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
     @Option(help: "Write each query's top-10 articles in every mode to this JSONL file (error analysis).")
     var details: String?
 
-    struct Output: Encodable {
-        var corpus: String
-        var queries: String
-        var articles: Int
-        var chunks: Int
-        var results: [RetrievalScores]
-    }
-
     func run() async throws {
         guard tunerSeed >= 0 else { throw ValidationError("--tuner-seed must not be negative") }
-        let judged = try JudgedQueryReader.read(path: queries)
-        guard !judged.isEmpty else { throw ValidationError("no queries in \(queries)") }
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("localtriage-eval-\(UUID())")
-        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: home) }
-        let store = try SQLiteStore(home: home)
-        let chunker = Chunker(maxLength: chunkSize, minLength: chunkSize / 5, overlap: min(160, chunkSize / 4))
-        let report = try await Ingestor(store: store, chunker: chunker).ingestKnowledgeBase(path: corpus)
-        let counts = try await store.counts()
-        Report.note("eval: \(report.counts.stored) articles, \(counts.chunks) chunks, \(judged.count) queries")
-
-        let evaluator = RetrievalEvaluator()
-        var ranked: [String: [[SearchHit]]] = [:]  // every mode's hits, for --details
-        func scored(_ mode: String, _ hits: [[SearchHit]], _ latencies: [Double]) -> RetrievalScores {
-            ranked[mode] = hits
-            return evaluator.score(mode: mode, hits: hits, queries: judged, latenciesMs: latencies)
-        }
-        let fts = try await evaluator.run(KeywordRetriever(store: store), queries: judged)
-        let bm25Retriever = try await MemoryKeywordRetriever(store: store)
-        let bm25 = try await evaluator.run(bm25Retriever, queries: judged)
-        var results = [
-            scored("bm25-fts", fts.hits, fts.latenciesMs),
-            scored("bm25", bm25.hits, bm25.latenciesMs),
-        ]
-        if !keywordOnly {
-            let encoder = try EncoderLoader.load(explicit: model)
-            let started = ContinuousClock.now
-            let embedded = try await EmbeddingIndexer(store: store, embedder: encoder).indexMissing(.chunk)
-            Report.note("eval: embedded \(embedded) chunks in \(String(format: "%.1f", (ContinuousClock.now - started).seconds)) s")
-            let denseRetriever = DenseRetriever(store: store, embedder: encoder)
-            let dense = try await evaluator.run(denseRetriever, queries: judged)
-            results.append(scored("dense", dense.hits, dense.latenciesMs))
-            let rrf = try await evaluator.run(
-                HybridRetriever(keyword: bm25Retriever, dense: denseRetriever, fusion: .reciprocalRank(k: 60)),
-                queries: judged)
-            results.append(scored("hybrid-rrf", rrf.hits, rrf.latenciesMs))
-            let latencies = zip(bm25.latenciesMs, dense.latenciesMs).map { max($0, $1) }
-            results.append(scored("hybrid-0.25", evaluator.fuse(keyword: bm25, dense: dense, fusion: .convex(keywordWeight: 0.25)),
-                                  latencies))
-            // The product's own choice: made from the corpus alone, as at ingest (no judged query is read).
-            let tuning = ContinuousClock.now
-            let kbHash = SearchTuner.kbHash(texts: try await store.indexableChunks().map(\.text), model: encoder.identity.key)
-            var tuner = SearchTuner()
-            tuner.seed = UInt64(tunerSeed)
-            let settings = try await tuner.choose(keyword: bm25Retriever, dense: denseRetriever, kbHash: kbHash)
-            Report.note("eval: search settings chosen on \(settings.pseudoQueries) pseudo-queries in "
-                + String(format: "%.1f", (ContinuousClock.now - tuning).seconds) + " s")
-            var auto = scored("hybrid-auto", evaluator.fuse(keyword: bm25, dense: dense, fusion: settings.fusion), latencies)
-            auto.searchSettings = settings
-            results.append(auto)
-            results.append(evaluator.crossFittedConvex(keyword: bm25, dense: dense, queries: judged))
-            if weightCurve {
-                for weight in SearchTuner().grid {
-                    results.append(scored("convex-w" + String(format: "%.1f", weight),
-                                          evaluator.fuse(keyword: bm25, dense: dense, fusion: .convex(keywordWeight: weight)),
-                                          latencies))
-                }
-            }
-            if let router {
-                let loaded = try await RouterSelection.load(router, global: global)
-                let (model, version) = (loaded.router, loaded.version)
-                try loaded.requireEmbedder(encoder.identity)
-                Report.note("eval: routing the queries with \(version)")
-                let embeddings = model.usesEmbeddings ? encoder.encode(judged.map(\.text)) : []
-                let routes = try judged.indices.map { i -> (category: String, confidence: Double) in
-                    let decision = try model.checkedRoute(judged[i].text, embedding: model.usesEmbeddings ? embeddings[i] : nil)
-                    return (decision.suggestedCategory, decision.confidence)
-                }
-                results.append(evaluator.crossFittedConvex(keyword: bm25, dense: dense, queries: judged, routes: routes))
-            }
-        }
-        if let details { try Self.writeDetails(details, queries: judged, ranked: ranked) }
-        let output = Output(corpus: corpus, queries: queries, articles: report.counts.stored, chunks: counts.chunks,
-                            results: results)
+        var evaluation = RetrievalEvaluation(corpus: corpus, queries: queries,
+                                             encoder: keywordOnly ? nil : try EncoderLoader.load(explicit: model))
+        evaluation.weightCurve = weightCurve
+        evaluation.tunerSeed = UInt64(tunerSeed)
+        evaluation.chunkSize = chunkSize
+        if let router { evaluation.router = try await RouterSelection.load(router, global: global) }
+        evaluation.note = { Report.note("eval: " + $0) }
+        let output = try await evaluation.run()
+        let results = output.results
+        if let details { try Self.writeDetails(details, queries: try JudgedQueryReader.read(path: queries), top: output.topArticles) }
         let table = Report.table([["mode", "n", "Hit@1", "Hit@5", "Hit@10", "R@1", "R@5", "R@10", "MRR@10", "nDCG@10",
                                    "p50 ms", "p95 ms", "notes"]]
             + results.map { r in
@@ -139,7 +64,7 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
                 # Retrieval evaluation
 
                 Corpus `\(corpus)` (\(output.articles) articles, \(output.chunks) chunks); queries `\(queries)` \
-                (n = \(judged.count)). Article-level metrics; chunks of one article count once at their best rank. \
+                (n = \(results.first?.n ?? 0)). Article-level metrics; chunks of one article count once at their best rank. \
                 Hit@k: share of queries with any relevant article in the top k; R@k: share of each query's \
                 relevant articles in the top k, averaged over queries. \
                 bm25-fts: SQLite FTS5 bm25(); bm25: the in-memory index; dense: all-MiniLM-L6-v2 cosine; \
@@ -175,14 +100,11 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
     }
 
     /// One JSON line per query: its text, relevant ids and each mode's top-10 article ids.
-    static func writeDetails(_ path: String, queries: [JudgedQuery], ranked: [String: [[SearchHit]]]) throws {
+    static func writeDetails(_ path: String, queries: [JudgedQuery], top: [String: [[String]]]) throws {
         var lines: [String] = []
         for (i, query) in queries.enumerated() {
             var object: [String: Any] = ["id": query.id, "query": query.text, "relevant": query.relevant.sorted()]
-            for (mode, hits) in ranked {
-                var seen = Set<String>()
-                object[mode] = Array(hits[i].map(\.articleID).filter { seen.insert($0).inserted }.prefix(10))
-            }
+            for (mode, articles) in top { object[mode] = articles[i] }
             lines.append(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]),
                                 as: UTF8.self))
         }

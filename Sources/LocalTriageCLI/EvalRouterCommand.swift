@@ -1,5 +1,6 @@
 import ArgumentParser
 import Domain
+import Evaluation
 import Foundation
 import Lifecycle
 import Routing
@@ -19,103 +20,19 @@ struct EvalRouterCommand: AsyncParsableCommand {
     var outOfScopeLabel = "out_of_scope"
     @Option(help: "Write each row's prediction to this JSONL file.") var details: String?
 
-    /// How the router treats rows of no category.
-    struct OutOfScopeScores: Encodable {
-        var label: String
-        var n: Int
-        /// Share of out-of-scope rows abstained on.
-        var recall: Double
-        /// Over all rows: in-scope rows routed to their category, out-of-scope rows abstained on.
-        var accuracy: Double
-        var allRows: Int
-    }
-
-    struct Output: Encodable {
-        var model: String
-        var data: String
-        /// In-scope rows only when the data has out-of-scope rows.
-        var router: RouterEvaluation
-        var outOfScope: OutOfScopeScores?
-        var baselines: [String: RouterEvaluation]
-    }
-
-    /// One row of `--details`.
-    struct Detail: Encodable {
-        var row: Int
-        var text: String
-        var label: String
-        var outOfScope: Bool
-        var suggested: String
-        var routed: String?
-        var confidence: Double
-        var abstained: Bool
-        var abstainReason: String?
-        var familiarity: Double?
-        var correct: Bool
-    }
-
     func run() async throws {
-        let home = try global.homeDirectory()
         let loaded = try await RouterSelection.load(model, global: global)
-        let (router, version) = (loaded.router, loaded.version)
-        let all = try source.read()
-        let allDecisions = try Self.route(loaded, all.map(\.text))
-        let inScope = all.indices.filter { all[$0].category != outOfScopeLabel }
-        let examples: [RoutingExample] = inScope.map { all[$0] }
-        let decisions: [RoutingDecision] = inScope.map { allDecisions[$0] }
-        let texts = examples.map(\.text)
-        let correct = all.indices.map { i in
-            all[i].category == outOfScopeLabel ? allDecisions[i].abstained : allDecisions[i].category == all[i].category
-        }
-        var outOfScope: OutOfScopeScores?
-        if inScope.count < all.count {
-            let outside = all.indices.filter { all[$0].category == outOfScopeLabel }
-            outOfScope = OutOfScopeScores(
-                label: outOfScopeLabel, n: outside.count,
-                recall: Double(outside.filter { allDecisions[$0].abstained }.count) / Double(outside.count),
-                accuracy: Double(correct.filter { $0 }.count) / Double(all.count), allRows: all.count)
-        }
+        var evaluation = RoutingEvaluation(
+            loaded: loaded, rows: try source.read(), data: source.data,
+            fields: (source.textField, source.labelField, source.priorityField),
+            encoder: loaded.router.usesEmbeddings ? try EncoderLoader.load() : nil)
+        evaluation.outOfScopeLabel = outOfScopeLabel
+        let output = try evaluation.run()
+        let version = output.model
         if let details {
-            let lines = try all.indices.map { i in
-                let d = allDecisions[i]
-                return String(decoding: try JSONEncoder.sorted.encode(Detail(
-                    row: i + 1, text: all[i].text, label: all[i].category, outOfScope: all[i].category == outOfScopeLabel,
-                    suggested: d.suggestedCategory, routed: d.category, confidence: d.confidence, abstained: d.abstained,
-                    abstainReason: d.abstainReason?.rawValue, familiarity: d.familiarity, correct: correct[i])), as: UTF8.self)
-            }
+            let lines = try output.details.map { String(decoding: try JSONEncoder.sorted.encode($0), as: UTF8.self) }
             try (lines.joined(separator: "\n") + "\n").write(toFile: details, atomically: true, encoding: .utf8)
         }
-        guard !examples.isEmpty else { throw ValidationError("every row of \(source.data) is labelled \(outOfScopeLabel)") }
-        let evaluation = RouterEvaluation.evaluate(
-            truth: examples.map(\.category), predicted: decisions.map(\.suggestedCategory),
-            confidence: decisions.map(\.confidence), abstained: decisions.map(\.abstained),
-            truthPriority: examples.map(\.priority), predictedPriority: decisions.map(\.priority))
-
-        // Baselines trained on the router's own training data.
-        var baselines: [String: RouterEvaluation] = [:]
-        let manifest = try RouterArtifact.manifest(at: loaded.directory)
-        if let training = try? RoutingDataset.read(path: manifest.trainingData, textField: source.textField,
-                                                   labelField: source.labelField, priorityField: source.priorityField).examples {
-            let counts = Dictionary(grouping: training.map(\.category), by: { $0 }).mapValues(\.count)
-            let majority = counts.max { $0.value < $1.value }!.key
-            baselines["majority-class"] = RouterEvaluation.evaluate(
-                truth: examples.map(\.category), predicted: examples.map { _ in majority },
-                confidence: examples.map { _ in 1 }, abstained: examples.map { _ in false })
-            var plain = RouterOptions()
-            plain.useEmbeddings = false
-            plain.features.charNGramMin = 0
-            plain.features.charNGramMax = 0
-            plain.l2Grid = [1e-4]
-            plain.abstainBelow = 0
-            let baseline = try Router.train(training, options: plain)
-            let guesses = texts.map { baseline.route($0) }
-            baselines["tfidf-word-lr"] = RouterEvaluation.evaluate(
-                truth: examples.map(\.category), predicted: guesses.map(\.suggestedCategory),
-                confidence: guesses.map(\.confidence), abstained: guesses.map { _ in false },
-                truthPriority: examples.map(\.priority), predictedPriority: guesses.map(\.priority))
-        }
-        let output = Output(model: version, data: source.data, router: evaluation, outOfScope: outOfScope,
-                            baselines: baselines)
         let table = Self.table(output)
         if let out {
             let dir = URL(fileURLWithPath: out)
@@ -128,16 +45,7 @@ struct EvalRouterCommand: AsyncParsableCommand {
         print(table)
     }
 
-    /// Routes every text; a router trained with another embedder is refused with the model it needs.
-    static func route(_ loaded: RouterArtifact.Loaded, _ texts: [String]) throws -> [RoutingDecision] {
-        let router = loaded.router
-        let encoder = router.usesEmbeddings ? try EncoderLoader.load() : nil
-        try loaded.requireEmbedder(encoder?.identity)
-        let embeddings = encoder?.encode(texts)
-        return try texts.indices.map { try router.checkedRoute(texts[$0], embedding: embeddings?[$0]) }
-    }
-
-    static func table(_ output: Output) -> String {
+    static func table(_ output: RoutingEvaluation.Result) -> String {
         func cell(_ e: Estimate?) -> String {
             guard let e else { return "–" }
             return String(format: "%.3f [%.3f, %.3f] n=%d", e.value, e.low, e.high, e.n)

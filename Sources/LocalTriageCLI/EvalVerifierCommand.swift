@@ -1,8 +1,7 @@
 import ArgumentParser
-import Domain
 import Drafting
+import Evaluation
 import Foundation
-import Readers
 
 /// `localtriage eval verifier`: chooses the citation verifier's support threshold on labelled sentence–source pairs.
 struct EvalVerifierCommand: AsyncParsableCommand {
@@ -31,72 +30,24 @@ struct EvalVerifierCommand: AsyncParsableCommand {
     var sourceCharacters = DraftOptions().sourceCharacters
     @Option(help: "Share of unsupported pairs the chosen threshold must reject.") var minRejected = 0.9
 
-    struct Row: Encodable { var threshold: Double; var supportedAccepted: Double; var unsupportedRejected: Double; var balancedAccuracy: Double }
-    struct Output: Encodable {
-        var data: String
-        var pairsPerLabel: Int
-        var currentThreshold: Double
-        var chosenThreshold: Double
-        var atCurrent: Row
-        var atChosen: Row
-        var bestBalancedAccuracy: Row
-        var meanSupport: [String: Double]
-        var curve: [Row]
-    }
-
     func run() async throws {
-        let records = try RecordReader(path: data).read(path: data).compactMap { try? $0.get() }
-            .filter { !($0.fields[answerField] ?? "").isEmpty && !($0.fields[intentField] ?? "").isEmpty }
-        var byIntent: [String: [Int]] = [:]
-        for (i, r) in records.enumerated() { byIntent[r.fields[intentField]!, default: []].append(i) }
-        guard byIntent.count > 1 else { throw ValidationError("\(data) needs answers to at least two intents") }
-        let verifier = CitationVerifier(embedder: try EncoderLoader.load())
-        func source(_ i: Int) -> String {
-            let answer = records[i].fields[answerField]!
-            return sourceCharacters > 0 ? DraftingPipeline.clip(answer, to: sourceCharacters) : answer
-        }
-
-        var rng = SeededRandom(seed: seed)
-        var supported: [Double] = [], unsupported: [Double] = []
-        var attempts = 0
-        while supported.count < n, attempts < n * 20 {
-            attempts += 1
-            let i = Int.random(in: 0..<records.count, using: &rng)
-            let r = records[i]
-            let sentences = CitedSentence.splitSentences(r.fields[answerField]!).map { $0.trimmingCharacters(in: .whitespaces) }
-                .filter { $0.count >= 25 && !$0.contains("{{") && ".!?".contains($0.last!) }
-            let sameIntent = byIntent[r.fields[intentField]!]!.filter { $0 != i }
-            let otherIntent = records.indices.filter {
-                records[$0].fields[categoryField] == r.fields[categoryField] && records[$0].fields[intentField] != r.fields[intentField]
-            }
-            guard let sentence = sentences.randomElement(using: &rng), let same = sameIntent.randomElement(using: &rng),
-                  let other = otherIntent.randomElement(using: &rng) else { continue }
-            supported.append(try verifier.support(of: sentence, by: source(same)))
-            unsupported.append(try verifier.support(of: sentence, by: source(other)))
-            if supported.count % 100 == 0 { Report.note("scored \(supported.count)/\(n) pairs of each label") }
-        }
-        guard !supported.isEmpty else { throw ValidationError("no usable pairs in \(data)") }
-
-        func row(_ t: Double) -> Row {
-            let accepted = Double(supported.filter { $0 >= t }.count) / Double(supported.count)
-            let rejected = Double(unsupported.filter { $0 < t }.count) / Double(unsupported.count)
-            return Row(threshold: t, supportedAccepted: accepted, unsupportedRejected: rejected, balancedAccuracy: (accepted + rejected) / 2)
-        }
-        let curve = stride(from: 0.30, through: 0.901, by: 0.025).map { row(($0 * 1000).rounded() / 1000) }
-        let best = curve.max { $0.balancedAccuracy < $1.balancedAccuracy }!
-        let chosen = curve.first { $0.unsupportedRejected >= minRejected } ?? curve.last!
-        let output = Output(data: data, pairsPerLabel: supported.count, currentThreshold: CitationVerifier.defaultThreshold,
-                            chosenThreshold: chosen.threshold, atCurrent: row(CitationVerifier.defaultThreshold), atChosen: chosen,
-                            bestBalancedAccuracy: best,
-                            meanSupport: ["supported": supported.reduce(0, +) / Double(supported.count),
-                                          "unsupported": unsupported.reduce(0, +) / Double(unsupported.count)],
-                            curve: curve)
+        var evaluation = VerifierEvaluation(data: data, embedder: try EncoderLoader.load())
+        evaluation.answerField = answerField
+        evaluation.intentField = intentField
+        evaluation.categoryField = categoryField
+        evaluation.n = n
+        evaluation.seed = seed
+        evaluation.sourceCharacters = sourceCharacters
+        evaluation.minRejected = minRejected
+        evaluation.note = { Report.note($0) }
+        let output = try evaluation.run()
+        let (curve, chosen, best) = (output.curve, output.atChosen, output.bestBalancedAccuracy)
         if global.json { return try Report.json(output) }
         func pct(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }
         var rows = [["threshold", "supported accepted", "unsupported rejected", "balanced accuracy"]]
         for r in curve { rows.append([String(format: "%.3f", r.threshold), pct(r.supportedAccepted), pct(r.unsupportedRejected), pct(r.balancedAccuracy)]) }
         print(Report.table(rows))
-        print("\n\(supported.count) pairs of each label. Chosen (lowest rejecting ≥ \(pct(minRejected)) of unsupported): "
+        print("\n\(output.pairsPerLabel) pairs of each label. Chosen (lowest rejecting ≥ \(pct(minRejected)) of unsupported): "
               + "\(chosen.threshold), accepting \(pct(chosen.supportedAccepted)) of supported. In use: \(CitationVerifier.defaultThreshold). "
               + "Best balanced accuracy: \(best.threshold) (\(pct(best.balancedAccuracy))).")
     }

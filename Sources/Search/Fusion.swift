@@ -6,6 +6,11 @@ public enum Fusion: Sendable, Equatable {
     /// (a candidate missing from one list scores 0 there).
     case convex(keywordWeight: Double)
 
+    /// The keyword weight used where no tuned setting exists (a small KB, the fixed-weight baselines).
+    public static let defaultKeywordWeight = 0.25
+    /// The convex blend at `defaultKeywordWeight`.
+    public static let defaultConvex = Fusion.convex(keywordWeight: defaultKeywordWeight)
+
     /// Fused keys, best first. `keyword` and `dense` are (key, score) lists, best first.
     public func fuse<Key: Hashable>(keyword: [(key: Key, score: Double)], dense: [(key: Key, score: Double)])
         -> [(key: Key, score: Double)] {

@@ -36,7 +36,7 @@ public struct SearchTuner: Sendable {
     /// Convex keyword weights tried.
     public var grid: [Double] = (0...10).map { Double($0) / 10 }
     /// The weight kept for small KBs, and the one ties go towards.
-    public var defaultWeight = 0.25
+    public var defaultWeight = Fusion.defaultKeywordWeight
     /// How much better (objective) RRF must be than the best convex weight to be chosen.
     public var rrfMargin = 0.01
     /// Fewer pseudo-queries than this: the default is kept.

@@ -1,37 +1,36 @@
-import ArgumentParser
-import Embeddings
-import Monitoring
+import Foundation
 import Readers
 import Routing
 
 /// Tickets read for monitoring: every record's text (empty ones too: they are a data-quality signal), and its
 /// category and priority when the file has them.
-struct MonitorRows {
-    var texts: [String] = []
-    var categories: [String?] = []
-    var priorities: [String?] = []
-    var malformed = 0
+public struct MonitorRows: Sendable {
+    public var texts: [String] = []
+    public var categories: [String?] = []
+    public var priorities: [String?] = []
+    /// Records that could not be read.
+    public var malformed = 0
 
     /// Reads CSV, JSON or JSONL through the ingest readers.
-    init(path: String, textField: String, labelField: String, priorityField: String) throws {
+    public init(path: String, textField: String, labelField: String, priorityField: String) throws {
         for result in try RecordReader(path: path).read(path: path) {
             guard let record = try? result.get() else { malformed += 1; continue }
             texts.append(record.fields[textField] ?? "")
             categories.append(record.fields[labelField].flatMap(Self.nonEmpty))
             priorities.append(record.fields[priorityField].flatMap(Self.nonEmpty))
         }
-        guard !texts.isEmpty else { throw ValidationError("no records in \(path)") }
+        guard !texts.isEmpty else { throw RecordReaderError("no records in \(path)") }
     }
 
-    init(texts: [String], categories: [String?], priorities: [String?]) {
+    public init(texts: [String], categories: [String?], priorities: [String?]) {
         self.texts = texts
         self.categories = categories
         self.priorities = priorities
     }
 
     /// The categories when every record has one.
-    var allCategories: [String]? { categories.contains(nil) ? nil : categories.map { $0! } }
-    var allPriorities: [String]? { priorities.contains(nil) ? nil : priorities.map { $0! } }
+    public var allCategories: [String]? { categories.contains(nil) ? nil : categories.map { $0! } }
+    public var allPriorities: [String]? { priorities.contains(nil) ? nil : priorities.map { $0! } }
 
     private static func nonEmpty(_ value: String) -> String? {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -40,13 +39,13 @@ struct MonitorRows {
 }
 
 /// The router's view of a set of tickets.
-struct RoutedRows {
-    var categories: [String]
-    var priorities: [String]?
-    var confidences: [Double]
-    var abstained: [Bool]
+public struct RoutedRows: Sendable {
+    public var categories: [String]
+    public var priorities: [String]?
+    public var confidences: [Double]
+    public var abstained: [Bool]
 
-    init(router: Router, texts: [String], embeddings: [[Float]]) {
+    public init(router: Router, texts: [String], embeddings: [[Float]]) {
         let decisions = texts.indices.map {
             router.route(texts[$0], embedding: router.usesEmbeddings ? embeddings[$0] : nil)
         }
@@ -60,7 +59,7 @@ struct RoutedRows {
 extension MonitorSample {
     /// A sample from rows, embeddings and (optionally) the router's decisions. Categories and priorities are
     /// the files' own when `labelled`, else the router's predictions.
-    init(_ rows: MonitorRows, embeddings: [[Float]], routed: RoutedRows?, labelled: (categories: Bool, priorities: Bool)) {
+    public init(_ rows: MonitorRows, embeddings: [[Float]], routed: RoutedRows?, labelled: (categories: Bool, priorities: Bool)) {
         self.init(texts: rows.texts, embeddings: embeddings,
                   categories: labelled.categories ? rows.allCategories : routed?.categories,
                   priorities: labelled.priorities ? rows.allPriorities : routed?.priorities,

@@ -28,7 +28,7 @@ struct DraftScorer {
 
     /// A draft: scored on its text without citation marks; its borrowed promises are the claims it delivers that
     /// no cited KB passage backs.
-    func score(_ draft: Draft, _ item: EvalDraftsCommand.Case) async throws -> Row {
+    func score(_ draft: Draft, _ item: DraftEvaluation.Case) async throws -> Row {
         let (rouge, cosine) = try similarity(draft.plainText, item.reference)
         let v = draft.verification
         let cited = Set(v.sentences.flatMap(\.citations)).compactMap { n in draft.sources.first { $0.number == n } }
@@ -40,7 +40,7 @@ struct DraftScorer {
     }
 
     /// The model's own text, checked as the pipeline checks it.
-    func score(modelText: String, sources: [DraftSource], _ item: EvalDraftsCommand.Case) async throws -> Row {
+    func score(modelText: String, sources: [DraftSource], _ item: DraftEvaluation.Case) async throws -> Row {
         let v = try verifier.verify(modelText, sources: sources)
         let (rouge, cosine) = try similarity(Draft.withoutCitations(modelText), item.reference)
         return Row(rougeL: rouge, cosine: cosine, citations: v.citations, validCitations: v.validCitations, sentences: v.sentences.count,
@@ -50,7 +50,7 @@ struct DraftScorer {
 
     /// A baseline reply pasted whole. A KB passage backs its own claims; another text's claims count as borrowed
     /// unless a KB passage supports them.
-    func score(baseline text: String, cited: [String], fromKB: Bool, _ item: EvalDraftsCommand.Case) async throws -> Row {
+    func score(baseline text: String, cited: [String], fromKB: Bool, _ item: DraftEvaluation.Case) async throws -> Row {
         let (rouge, cosine) = try similarity(text, item.reference)
         let sentences = CitedSentence.splitSentences(text).map { $0.trimmingCharacters(in: .whitespaces) }
         var borrowed = 0
@@ -89,36 +89,24 @@ struct DraftScorer {
             citesRelevant: relevant.isEmpty ? nil : Double(relevant.filter { $0 }.count) / Double(relevant.count),
             timeMs: times.isEmpty ? nil : Percentiles(times))
     }
-
-    static func table(_ paths: [PathScores]) -> String {
-        func f(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "–" }
-        func pct(_ x: Double?) -> String { x.map { String(format: "%.1f%%", $0 * 100) } ?? "–" }
-        return Report.table([["path", "n", "ROUGE-L", "cosine", "citations valid", "sentences supported", "borrowed promises",
-                              "withheld", "cites relevant", "ms p50 / p95"]]
-            + paths.map { p in
-                [p.path, String(p.n), f(p.rougeL), f(p.cosine), p.citationValidity.map { "\(pct($0)) of \(p.citations ?? 0)" } ?? "–",
-                 pct(p.supportedSentenceRate), "\(p.borrowedPromises) in \(p.repliesWithBorrowedPromise)", String(p.withheldSentences),
-                 pct(p.citesRelevant), p.timeMs.map { String(format: "%.0f / %.0f", $0.p50, $0.p95) } ?? "–"]
-            })
-    }
 }
 
-/// One path's summary in `eval drafts`.
-struct PathScores: Encodable {
-    var path: String
-    var n: Int
+/// One path's summary in the draft evaluation.
+public struct PathScores: Encodable, Sendable {
+    public var path: String
+    public var n: Int
     /// Share of the requests the path covers.
-    var share: Double
-    var rougeL: Double
-    var cosine: Double
-    var citationValidity: Double?
-    var citations: Int?
+    public var share: Double
+    public var rougeL: Double
+    public var cosine: Double
+    public var citationValidity: Double?
+    public var citations: Int?
     /// Supported sentences of all delivered sentences (uncited ones count as not supported).
-    var supportedSentenceRate: Double?
+    public var supportedSentenceRate: Double?
     /// Sentences reporting an action or making a commitment no KB passage backs, and the replies holding any.
-    var borrowedPromises: Int
-    var repliesWithBorrowedPromise: Int
-    var withheldSentences: Int
-    var citesRelevant: Double?
-    var timeMs: Percentiles?
+    public var borrowedPromises: Int
+    public var repliesWithBorrowedPromise: Int
+    public var withheldSentences: Int
+    public var citesRelevant: Double?
+    public var timeMs: Percentiles?
 }
