@@ -115,6 +115,11 @@ public struct ChunkHit: Codable, Sendable, Equatable {
 public struct StoredArticle: Codable, Sendable, Equatable {
     public var article: Article
     public var version: Int
+
+    public init(article: Article, version: Int) {
+        self.article = article
+        self.version = version
+    }
 }
 
 /// An entry of the append-only audit log.
@@ -200,6 +205,10 @@ public struct TicketHit: Codable, Sendable, Equatable {
     public var ticketID: Int64
     public var ticket: Ticket
     public var score: Double
+
+    public init(ticketID: Int64, ticket: Ticket, score: Double) {
+        (self.ticketID, self.ticket, self.score) = (ticketID, ticket, score)
+    }
 }
 
 /// A stored draft reply. `details` holds the whole draft as JSON: its sources, verification, timings and, after a

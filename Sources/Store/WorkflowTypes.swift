@@ -135,6 +135,11 @@ public struct TicketQuery: Sendable, Equatable {
 public struct TicketSummary: Codable, Sendable, Equatable {
     public var ticket: Ticket
     public var prediction: StoredPrediction?
+
+    public init(ticket: Ticket, prediction: StoredPrediction?) {
+        self.ticket = ticket
+        self.prediction = prediction
+    }
 }
 
 /// Counts for the analytics page.
