@@ -7,7 +7,8 @@ import Store
 ///
 /// The pool works only while its service runs: put `client` in the server's `ServiceGroup` (or run
 /// `client.run()` in a task) before the first call, and call `migrate()` once it runs.
-/// Implemented so far: `IngestStore` and `AuditStore`.
+/// Implemented so far: `IngestStore`, `AuditStore`, `TicketStore`, `KnowledgeBaseStore`, `EmbeddingStore` and
+/// `ChangeFeed`.
 public final class PostgresStore: Sendable {
     /// The connection pool; run it as a service (`ServiceGroup`, or `run()` in a task).
     public let client: PostgresClient
