@@ -1,0 +1,156 @@
+import Domain
+import Foundation
+import PostgresNIO
+@testable import PostgresStore
+import Search
+import Store
+import TestSupport
+import Testing
+
+/// What only the PostgreSQL store does for search and the feed: HNSW indexes per model, the planner using them,
+/// BM25 in SQL, and a feed in commit order under concurrent writers.
+@Suite(.enabled(if: TestSupport.postgresURL != nil, Comment(rawValue: TestSupport.postgresSkipReason)))
+struct PostgresSearchAndFeedTests {
+    private func ingest(_ store: PostgresStore, _ tickets: [Ticket]) async throws {
+        let run = try await store.beginIngest(kind: .tickets, source: "/t-\(UUID().uuidString)", sourceHash: "h")
+        try await store.commit(IngestBatch(runID: run.id, position: tickets.count, read: tickets.count, tickets: tickets))
+    }
+
+    private func strings(_ store: PostgresStore, _ sql: String) async throws -> [String] {
+        var values: [String] = []
+        for try await value in try await store.client.query(PostgresQuery(unsafeSQL: sql)).decode(String.self) {
+            values.append(value)
+        }
+        return values
+    }
+
+    @Test func anHNSWIndexIsCreatedOncePerModelAndAModelKeyWithQuotesIsHarmless() async throws {
+        try await PostgresTestDatabase.withStore { store, _ in
+            try await ingest(store, (0..<3).map { Ticket(externalID: "T\($0)", subject: "s", body: "b\($0)", status: .resolved) })
+            let ids = try await store.itemsNeedingEmbedding(.ticket, model: "m", limit: 10).map(\.id)
+            let hostile = "it's'); DROP TABLE tickets; -- \\ $$ \""
+            try await store.saveEmbeddings(.ticket, [(ids[0], [1, 0]), (ids[1], [0, 1])], model: "m")
+            try await store.saveEmbeddings(.ticket, [(ids[2], [0.6, 0.8])], model: "m")
+            try await store.saveEmbeddings(.ticket, ids.map { ($0, [1, 0, 0]) }, model: hostile)
+            let indexes = try await strings(store, """
+                SELECT indexdef FROM pg_indexes WHERE tablename = 'ticket_embeddings' AND indexdef LIKE '%hnsw%' ORDER BY indexname
+                """)
+            #expect(indexes.count == 2, "one index per model, made once: \(indexes)")
+            #expect(indexes.contains { $0.contains("vector(2)") && $0.contains("'m'::text") })
+            #expect(indexes.contains { $0.contains("vector(3)") && $0.contains("'it''s''); DROP TABLE tickets; -- \\ $$ \"'::text") },
+                    "the model key is a quoted literal: \(indexes)")
+            #expect(try await strings(store, "SELECT to_regclass('tickets')::text") == ["tickets"])
+            #expect(try await store.nearest(.ticket, to: [1, 0, 0], model: hostile, k: 5, filter: .none).count == 3)
+            #expect(try await store.nearest(.ticket, to: [1, 0], model: "m", k: 1, filter: .none).map(\.id) == [ids[0]])
+            let recorded = try await strings(store, "SELECT model || ':' || dimension FROM embedding_indexes ORDER BY model")
+            #expect(recorded == ["\(hostile):3", "m:2"])
+
+            // Another width for a model: a clear StoreError, nothing saved; a NaN likewise.
+            let error = await #expect(throws: StoreError.self) {
+                try await store.saveEmbeddings(.ticket, [(ids[0], [1, 0, 0])], model: "m")
+            }
+            #expect(error?.code == .invalid && error?.description.contains("2-d") == true, "\(String(describing: error))")
+            await #expect(throws: StoreError.self) { try await store.saveEmbeddings(.ticket, [(ids[0], [.nan, 0])], model: "m") }
+            await #expect(throws: EmbeddingDimensionError.self) {
+                _ = try await store.nearest(.ticket, to: [1, 0, 0, 0], model: "m", k: 1, filter: .none)
+            }
+            #expect(try await store.vectors(.ticket, model: "m").first?.vector == [1, 0])
+        }
+    }
+
+    @Test func thePlannerSearchesThroughTheModelsHNSWIndexWithAndWithoutAFilter() async throws {
+        try await PostgresTestDatabase.withStore { store, _ in
+            try await ingest(store, [Ticket(externalID: "seed", subject: "s", body: "b", status: .resolved)])
+            let seed = try await store.itemsNeedingEmbedding(.ticket, model: "m", limit: 1)[0].id
+            try await store.saveEmbeddings(.ticket, [(seed, [Float](repeating: 0.5, count: 8))], model: "m")
+            // 5,000 more tickets (every other one resolved) with random 8-d vectors, and another model's 4-d ones.
+            try await store.client.query("""
+                INSERT INTO tickets (external_id, body, status, content_hash, ingested_at, updated_at)
+                SELECT 'T' || i, 'body ' || i, CASE WHEN i % 2 = 0 THEN 'resolved' ELSE 'open' END, 'h', now(), now()
+                FROM generate_series(1, 5000) AS i
+                """)
+            try await store.client.query("""
+                INSERT INTO ticket_embeddings (ticket_id, model, vector)
+                SELECT id, 'm', ARRAY(SELECT random() FROM generate_series(1, 8) WHERE id > 0)::real[]::vector
+                FROM tickets WHERE external_id <> 'seed'
+                """)
+            try await store.saveEmbeddings(.ticket, [(seed, [1, 0, 0, 0])], model: "other")
+            try await store.client.query("ANALYZE")
+            let name = try #require(try await strings(store, "SELECT index_name FROM embedding_indexes WHERE model = 'm'").first)
+            let query = [Float](repeating: 0.3, count: 8)
+            for filter in [NearestFilter.none, NearestFilter(resolvedOnly: true)] {
+                let q = PostgresStore.nearestQuery(.ticket, to: query, model: "m", k: 10, filter: filter, dimension: 8)
+                var plan: [String] = []
+                for try await line in try await store.client.query(PostgresQuery(unsafeSQL: "EXPLAIN " + q.sql, binds: q.binds)).decode(String.self) {
+                    plan.append(line)
+                }
+                #expect(plan.contains { $0.contains("Index Scan using \(name)") }, "\(filter): \(plan.joined(separator: "\n"))")
+            }
+            let found = try await store.nearest(.ticket, to: query, model: "m", k: 10, filter: NearestFilter(resolvedOnly: true))
+            #expect(found.count == 10, "the iterative scan fills k despite the filter")
+            let resolved = Set(try await store.vectors(.ticket, model: "m").filter(\.resolved).map(\.id))
+            #expect(found.allSatisfy { resolved.contains($0.id) })
+            #expect(zip(found, found.dropFirst()).allSatisfy { $0.similarity >= $1.similarity })
+        }
+    }
+
+    @Test func aChangeThatCommitsLastIsSeenAfterALaterNumberedOneEvenIfItWasWrittenFirst() async throws {
+        try await PostgresTestDatabase.withStore { store, _ in
+            func insert(_ id: String) -> PostgresQuery {
+                "INSERT INTO tickets (external_id, body, content_hash, ingested_at, updated_at) VALUES (\(id), 'b', 'h', now(), now())"
+            }
+            let (seen, after) = try await store.client.withConnection { first in
+                try await first.query("BEGIN", logger: store.logger)
+                try await first.query(insert("first-written"), logger: store.logger)  // its feed row is written now
+                try await store.client.withConnection { second in
+                    try await second.query("BEGIN", logger: store.logger)
+                    try await second.query(insert("second-written"), logger: store.logger)
+                    try await second.query("COMMIT", logger: store.logger)
+                }
+                let seen = try await store.changes(.ticket, since: 0, limit: 10)
+                try await first.query("COMMIT", logger: store.logger)
+                return (seen, try await store.changes(.ticket, since: seen.last?.sequence ?? 0, limit: 10))
+            }
+            let ids = Dictionary(uniqueKeysWithValues: try await strings(store, "SELECT external_id || '=' || id FROM tickets")
+                .map { pair in let parts = pair.split(separator: "="); return (String(parts[0]), Int64(parts[1])!) })
+            #expect(seen.map(\.itemID) == [ids["second-written"]!], "only the committed one")
+            #expect(after.map(\.itemID) == [ids["first-written"]!], "the follower still gets the one that committed last")
+            #expect(try await store.latestChange(.ticket) == after.last?.sequence)
+            // Written in the other order: an identity number would have put it below what the follower had read.
+            #expect(try await strings(store, "SELECT item_id::text FROM changes ORDER BY written")
+                    == [ids["first-written"]!, ids["second-written"]!].map(String.init))
+        }
+    }
+
+    @Test func bm25InSQLScoresAsTheInMemoryIndexAndTheCorpusTotalsFollowEdits() async throws {
+        try await PostgresTestDatabase.withStore { store, _ in
+            let texts = [
+                "Refund for a duplicate charge", "The app crashes when I open settings", "Refund still not received",
+                "Password reset link expired", "Charged twice for one order, please refund the duplicate charge",
+            ]
+            let tickets = texts.enumerated().map { Ticket(externalID: "T\($0.offset)", subject: nil, body: $0.element, status: .resolved) }
+            try await ingest(store, tickets)
+            var edited = tickets[1]
+            edited.body = "Refund the duplicate charge on my card"
+            try await store.upsertTicket(edited, actor: "test")
+            let corpus = texts.enumerated().map { $0.offset == 1 ? edited.body : $0.element }
+            var index = BM25Index()
+            let ids = try await store.itemsNeedingEmbedding(.ticket, model: "probe", limit: 10)
+            for (item, text) in zip(ids, corpus) { index.add(id: item.id, text: text) }
+            let query = "refund duplicate charge"
+            let expected = index.search(query, k: 5)
+            let hits = try await store.searchTickets(query, limit: 5, resolvedOnly: false)
+            #expect(hits.map(\.ticketID) == expected.map(\.id))
+            for (hit, reference) in zip(hits, expected) {
+                #expect(abs(hit.score - Double(reference.score)) < 1e-4, "\(hit.score) vs \(reference.score)")
+            }
+            let totals = try await strings(store, """
+                SELECT s.documents || '/' || s.total_length || '=' || (SELECT count(*) FROM ticket_keyword_documents) || '/'
+                       || (SELECT sum(length) FROM ticket_keyword_documents)
+                FROM keyword_stats s WHERE kind = 'ticket'
+                """)
+            let parts = try #require(totals.first).split(separator: "=")
+            #expect(parts.count == 2 && parts[0] == parts[1], "\(totals)")
+        }
+    }
+}
