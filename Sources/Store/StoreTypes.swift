@@ -146,6 +146,11 @@ public struct StoreCounts: Codable, Sendable, Equatable {
     public var chunks: Int
     public var quarantined: Int
     public var ingestRuns: Int
+
+    public init(tickets: Int, articles: Int, chunks: Int, quarantined: Int, ingestRuns: Int) {
+        (self.tickets, self.articles, self.chunks) = (tickets, articles, chunks)
+        (self.quarantined, self.ingestRuns) = (quarantined, ingestRuns)
+    }
 }
 
 /// A routing prediction recorded for a ticket: what the model said, with its confidence, at the time.

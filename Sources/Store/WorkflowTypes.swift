@@ -167,6 +167,15 @@ public struct WorkflowAnalytics: Codable, Sendable, Equatable {
     /// Drafts and their latest verdicts by the path that wrote them (answer, composed, llm).
     public var draftPaths: [PathUsage]
 
+    public init(ticketsByDay: [Count], ticketsByCategory: [Count], ticketsByPriority: [Count], openByPriority: [Count],
+                correctedRoutes: Int, routesConfirmed: Int, draftVerdicts: [Count], meanEditDistance: Double?,
+                drafts: Int, extractiveDrafts: Int, draftPaths: [PathUsage]) {
+        (self.ticketsByDay, self.ticketsByCategory, self.ticketsByPriority) = (ticketsByDay, ticketsByCategory, ticketsByPriority)
+        (self.openByPriority, self.correctedRoutes, self.routesConfirmed) = (openByPriority, correctedRoutes, routesConfirmed)
+        (self.draftVerdicts, self.meanEditDistance, self.drafts) = (draftVerdicts, meanEditDistance, drafts)
+        (self.extractiveDrafts, self.draftPaths) = (extractiveDrafts, draftPaths)
+    }
+
     public struct PathUsage: Codable, Sendable, Equatable {
         public var path: String
         public var usage: AnswerUsage
