@@ -48,6 +48,8 @@ extension PostgresSchema {
         """,
         // The latest saved settings win ties of `chosen_at` (SQLite orders by rowid).
         "ALTER TABLE search_settings ADD COLUMN row_id bigint GENERATED ALWAYS AS IDENTITY",
+        // A ticket's drafts at equal times: the one saved last first (SQLite's rowid).
+        "ALTER TABLE drafts ADD COLUMN row_id bigint GENERATED ALWAYS AS IDENTITY",
         // Keyword search: each ticket's and chunk's terms (the Search module's analyzer: folding, stop words,
         // Porter stems) with their field-weighted frequencies, the document's length in terms, and the corpus
         // totals BM25 needs, all written in the transaction that writes the item.
