@@ -19,23 +19,24 @@ import Testing
         return ChunkedArticle(article: article, chunks: Chunker().chunks(of: body, title: article.title))
     }
 
-    @Test(arguments: StoreUnderTest.allCases)
+    @Test(arguments: StoreUnderTest.operations)
     func upsertsCountStoredUpdatedAndUnchanged(_ backend: StoreUnderTest) async throws {
-        let store = try backend.open()
-        var run = try await store.beginIngest(kind: .tickets, source: "/x.csv", sourceHash: "h1")
-        run = try await store.commit(IngestBatch(runID: run.id, position: 2, read: 2,
-                                                 tickets: [ticket("A", "one"), ticket("B", "two")]))
-        #expect(run.counts == IngestCounts(read: 2, stored: 2))
-        run = try await store.finishIngest(runID: run.id, actor: "test")
-        #expect(run.status == .completed)
+        try await backend.with((any OperationsStore).self) { store in
+            var run = try await store.beginIngest(kind: .tickets, source: "/x.csv", sourceHash: "h1")
+            run = try await store.commit(IngestBatch(runID: run.id, position: 2, read: 2,
+                                                     tickets: [ticket("A", "one"), ticket("B", "two")]))
+            #expect(run.counts == IngestCounts(read: 2, stored: 2))
+            run = try await store.finishIngest(runID: run.id, actor: "test")
+            #expect(run.status == .completed)
 
-        var second = try await store.beginIngest(kind: .tickets, source: "/x.csv", sourceHash: "h2")
-        #expect(second.id != run.id && second.position == 0)
-        second = try await store.commit(IngestBatch(runID: second.id, position: 2, read: 2,
-                                                    tickets: [ticket("A", "one"), ticket("B", "two, edited")]))
-        #expect(second.counts == IngestCounts(read: 2, stored: 0, updated: 1, unchanged: 1))
-        #expect(try await store.ticket(externalID: "B")?.body == "two, edited")
-        #expect(try await store.counts().tickets == 2)
+            var second = try await store.beginIngest(kind: .tickets, source: "/x.csv", sourceHash: "h2")
+            #expect(second.id != run.id && second.position == 0)
+            second = try await store.commit(IngestBatch(runID: second.id, position: 2, read: 2,
+                                                        tickets: [ticket("A", "one"), ticket("B", "two, edited")]))
+            #expect(second.counts == IngestCounts(read: 2, stored: 0, updated: 1, unchanged: 1))
+            #expect(try await store.ticket(externalID: "B")?.body == "two, edited")
+            #expect(try await store.counts().tickets == 2)
+        }
     }
 
     @Test(arguments: StoreUnderTest.searchAndFeed)
@@ -103,9 +104,9 @@ import Testing
         }
     }
 
-    @Test(arguments: StoreUnderTest.searchAndFeed)
+    @Test(arguments: StoreUnderTest.operations)
     func editedArticlesGetANewVersionAndFreshChunks(_ backend: StoreUnderTest) async throws {
-        try await backend.with((any SearchAndFeedStore).self) { store in
+        try await backend.with((any OperationsStore).self) { store in
             let run = try await store.beginIngest(kind: .kb, source: "/kb", sourceHash: "h")
             try await store.commit(IngestBatch(runID: run.id, position: 1, read: 1,
                                                articles: [article("KB-1", "Refunds take five business days.")]))
@@ -119,7 +120,7 @@ import Testing
             #expect(try await store.chunks(articleExternalID: "KB-1").map(\.text) == ["Invoices are emailed monthly."])
             #expect(try await store.searchChunks("refunds", limit: 5, category: nil).isEmpty)
             #expect(try await store.searchChunks("invoices", limit: 5, category: nil).count == 1)
-            #expect(try await store.indexableChunks().count == 1)
+            #expect(try await store.counts().chunks == 1)
         }
     }
 
@@ -306,27 +307,28 @@ import Testing
 
 /// Predictions, part of the store contract.
 @Suite struct PredictionStoreTests {
-    @Test(arguments: StoreUnderTest.allCases)
+    @Test(arguments: StoreUnderTest.operations)
     func predictionsAreRecordedPerModelAndTicketsAwaitTriageOncePerModel(_ backend: StoreUnderTest) async throws {
-        let store = try backend.open()
-        let run = try await store.beginIngest(kind: .tickets, source: "/t", sourceHash: "h")
-        try await store.commit(IngestBatch(runID: run.id, position: 2, read: 2, tickets: [
-            Ticket(externalID: "A", body: "refund please", createdAt: Date(timeIntervalSince1970: 100)),
-            Ticket(externalID: "B", body: "app crashes", createdAt: Date(timeIntervalSince1970: 200)),
-        ]))
-        #expect(try await store.ticketsAwaitingTriage(modelVersion: "v1", limit: 10).map(\.externalID) == ["A", "B"])
-        let prediction = StoredPrediction(ticketExternalID: "A", modelVersion: "v1", category: nil, queue: nil,
-                                          suggestedCategory: "Billing", confidence: 0.3, abstained: true,
-                                          priority: .p3, details: "{}")
-        try await store.savePredictions([prediction])
-        #expect(try await store.ticketsAwaitingTriage(modelVersion: "v1", limit: 10).map(\.externalID) == ["B"])
-        #expect(try await store.ticketsAwaitingTriage(modelVersion: "v2", limit: 10).count == 2)
-        let saved = try await store.predictions(ticketExternalID: "A")
-        #expect(saved.count == 1 && saved[0].abstained && saved[0].suggestedCategory == "Billing" && saved[0].priority == .p3)
-        await #expect(throws: StoreError.self) {
-            var unknown = prediction
-            unknown.ticketExternalID = "nope"
-            try await store.savePredictions([unknown])
+        try await backend.with((any OperationsStore).self) { store in
+            let run = try await store.beginIngest(kind: .tickets, source: "/t", sourceHash: "h")
+            try await store.commit(IngestBatch(runID: run.id, position: 2, read: 2, tickets: [
+                Ticket(externalID: "A", body: "refund please", createdAt: Date(timeIntervalSince1970: 100)),
+                Ticket(externalID: "B", body: "app crashes", createdAt: Date(timeIntervalSince1970: 200)),
+            ]))
+            #expect(try await store.ticketsAwaitingTriage(modelVersion: "v1", limit: 10).map(\.externalID) == ["A", "B"])
+            let prediction = StoredPrediction(ticketExternalID: "A", modelVersion: "v1", category: nil, queue: nil,
+                                              suggestedCategory: "Billing", confidence: 0.3, abstained: true,
+                                              priority: .p3, details: "{}")
+            try await store.savePredictions([prediction])
+            #expect(try await store.ticketsAwaitingTriage(modelVersion: "v1", limit: 10).map(\.externalID) == ["B"])
+            #expect(try await store.ticketsAwaitingTriage(modelVersion: "v2", limit: 10).count == 2)
+            let saved = try await store.predictions(ticketExternalID: "A")
+            #expect(saved.count == 1 && saved[0].abstained && saved[0].suggestedCategory == "Billing" && saved[0].priority == .p3)
+            await #expect(throws: StoreError.self) {
+                var unknown = prediction
+                unknown.ticketExternalID = "nope"
+                try await store.savePredictions([unknown])
+            }
         }
     }
 }
@@ -400,9 +402,119 @@ import Testing
     }
 }
 
+/// Keys and sessions, drafts and their verdicts, route corrections and the analytics page, part of the store
+/// contract.
+@Suite struct OperationsStoreTests {
+    @Test(arguments: StoreUnderTest.operations)
+    func keysAndSessionsLiveUntilRevokedOrExpiredAndEveryChangeIsAudited(_ backend: StoreUnderTest) async throws {
+        try await backend.with((any OperationsStore).self) { store in
+            let created = Date(timeIntervalSince1970: 1_760_000_000)
+            let lead = APIKey(id: "lead1", name: "Lead", role: .lead, createdAt: created)
+            let agent = APIKey(id: "agent1", name: "Agent", role: .agent, createdAt: created.addingTimeInterval(60))
+            try await store.createAPIKey(lead, secretHash: "hash-lead", actor: "cli")
+            try await store.createAPIKey(agent, secretHash: "hash-agent", actor: "key:lead1")
+            #expect(try await store.apiKey(secretHash: "hash-agent") == agent)
+            #expect(try await store.apiKey(secretHash: "nope") == nil)
+            #expect(try await store.apiKeys().map(\.id) == ["lead1", "agent1"])
+            await #expect(throws: (any Error).self) {
+                try await store.createAPIKey(APIKey(id: "lead1", name: "again", role: .admin, createdAt: created),
+                                             secretHash: "other", actor: "cli")
+            }
+
+            let session = UISession(keyID: "agent1", csrfToken: "csrf", createdAt: created, expiresAt: created.addingTimeInterval(3600))
+            try await store.createSession(session, idHash: "session-hash-0123456789")
+            let found = try await store.session(idHash: "session-hash-0123456789", now: created.addingTimeInterval(60))
+            #expect(found?.session == session && found?.key == agent)
+            #expect(try await store.session(idHash: "session-hash-0123456789", now: created.addingTimeInterval(3600)) == nil,
+                    "expired")
+            #expect(try await store.endSession(idHash: "session-hash-0123456789"))
+            #expect(try await !store.endSession(idHash: "session-hash-0123456789"))
+
+            try await store.createSession(session, idHash: "second-session")
+            #expect(try await store.revokeAPIKey(id: "agent1", actor: "key:lead1"))
+            #expect(try await !store.revokeAPIKey(id: "agent1", actor: "key:lead1"), "already revoked")
+            #expect(try await store.apiKey(secretHash: "hash-agent") == nil)
+            #expect(try await store.session(idHash: "second-session", now: created.addingTimeInterval(60)) == nil,
+                    "a revoked key's sessions end")
+            #expect(try await store.apiKeys().first { $0.id == "agent1" }?.revokedAt != nil)
+            let log = try await store.auditLog(limit: 10)
+            #expect(log.map(\.action) == ["key.revoke", "session.start", "session.end", "session.start", "key.create", "key.create"])
+            #expect(log[1].actor == "key:agent1" && log[1].target == "second-sessi")
+        }
+    }
+
+    @Test(arguments: StoreUnderTest.operations)
+    func draftsVerdictsCorrectionsAndAnalyticsCountOneLatestVerdictPerDraft(_ backend: StoreUnderTest) async throws {
+        try await backend.with((any OperationsStore).self) { store in
+            let now = Date()
+            let run = try await store.beginIngest(kind: .tickets, source: "/t", sourceHash: "h")
+            try await store.commit(IngestBatch(runID: run.id, position: 3, read: 3, tickets: [
+                Ticket(externalID: "A", body: "refund", category: "Billing", priority: .p2, status: .open, createdAt: now),
+                Ticket(externalID: "B", body: "crash", category: "Technical", priority: .p1, status: .resolved, createdAt: now),
+                Ticket(externalID: "C", body: "login", status: .open, createdAt: now.addingTimeInterval(-40 * 86_400)),
+            ]))
+            func draft(_ id: String, kind: String, at offset: TimeInterval) -> StoredDraft {
+                StoredDraft(id: id, ticketExternalID: "A", kind: kind, model: kind == "llm" ? "qwen" : nil, promptVersion: "p1",
+                            text: "Draft \(id)", grounded: true, fallbackReason: nil, details: "{}",
+                            createdAt: Date(timeIntervalSince1970: 1_760_000_000 + offset))
+            }
+            try await store.saveDraft(draft("d1", kind: "composed", at: 0))
+            try await store.saveDraft(draft("d2", kind: "llm", at: 10))
+            try await store.saveDraft(draft("d3", kind: "llm", at: 10))
+            #expect(try await store.drafts(ticketExternalID: "A", limit: 5).map(\.id) == ["d3", "d2", "d1"], "newest first, ties by save order")
+            #expect(try await store.drafts(ticketExternalID: "A", limit: 1).map(\.id) == ["d3"])
+            #expect(try await store.draft(id: "d2") == draft("d2", kind: "llm", at: 10))
+            #expect(try await store.draft(id: "nope") == nil)
+
+            try await store.saveFeedback(DraftFeedback(draftID: "d2", verdict: .accepted, finalText: nil, reason: nil, editDistance: nil, actor: "key:agent1"))
+            try await store.saveFeedback(DraftFeedback(draftID: "d2", verdict: .edited, finalText: "Better", reason: nil, editDistance: 0.25,
+                                                       actor: "key:agent1"))
+            try await store.saveFeedback(DraftFeedback(draftID: "d1", verdict: .rejected, finalText: nil, reason: "wrong article", editDistance: nil,
+                                                       actor: "key:agent1"))
+            await #expect(throws: StoreError.self) {
+                try await store.saveFeedback(DraftFeedback(draftID: "nope", verdict: .accepted, finalText: nil, reason: nil, editDistance: nil,
+                                                           actor: "key:agent1"))
+            }
+            let latest = try await store.latestFeedback(draftID: "d2")
+            #expect(latest?.verdict == .edited && latest?.finalText == "Better" && latest?.editDistance == 0.25)
+            #expect(try await store.latestFeedback(draftID: "d3") == nil)
+
+            try await store.saveCorrection(RouteCorrection(ticketExternalID: "A", category: "Account", priority: nil,
+                                                           predictedCategory: "Billing", predictedPriority: .p2,
+                                                           modelVersion: "v1", actor: "key:agent1"))
+            try await store.saveCorrection(RouteCorrection(ticketExternalID: "B", category: nil, priority: .p2,
+                                                           predictedCategory: "Technical", actor: "key:agent1"))
+            await #expect(throws: StoreError.self) {
+                try await store.saveCorrection(RouteCorrection(ticketExternalID: "nope", category: "X", priority: nil, actor: "a"))
+            }
+            let a = try await store.ticket(externalID: "A")
+            #expect(a?.category == "Account" && a?.priority == .p2, "the correction applied, the unset field kept")
+            #expect(try await store.ticket(externalID: "B")?.priority == .p2)
+            #expect(try await store.auditLog(limit: 1).first?.details == "category Technical → unchanged, priority – → P2")
+
+            let analytics = try await store.analytics(days: 30)
+            #expect(analytics.ticketsByDay.map(\.count).reduce(0, +) == 2, "C is older than 30 days")
+            #expect(Set(analytics.ticketsByCategory.map(\.key)) == ["none", "Account", "Technical"], "one each (in any order)")
+            #expect(analytics.ticketsByCategory.allSatisfy { $0.count == 1 })
+            #expect(analytics.ticketsByPriority == [.init(key: "none", count: 1), .init(key: "P2", count: 2)])
+            #expect(analytics.openByPriority == [.init(key: "none", count: 1), .init(key: "P2", count: 1)])
+            #expect(analytics.correctedRoutes == 2 && analytics.routesConfirmed == 1)
+            #expect(analytics.draftVerdicts == [.init(key: "edited", count: 1), .init(key: "rejected", count: 1)])
+            #expect(analytics.meanEditDistance == 0.25)
+            #expect(analytics.drafts == 3 && analytics.extractiveDrafts == 0)
+            #expect(analytics.draftPaths.map(\.path) == ["llm", "composed"])
+            #expect(analytics.draftPaths.first?.usage == AnswerUsage(drafts: 2, accepted: 0, edited: 1, rejected: 0, meanEditDistance: 0.25))
+            try await store.ping()
+            #expect(try await store.counts() == StoreCounts(tickets: 3, articles: 0, chunks: 0, quarantined: 0, ingestRuns: 1))
+        }
+    }
+}
+
 /// What search and the feed need of a store: tickets, the knowledge base, vectors and the change feed (with
 /// ingest and the audit log to fill and check them).
 typealias SearchAndFeedStore = IngestStore & AuditStore & TicketStore & KnowledgeBaseStore & EmbeddingStore & ChangeFeed
+/// Those and the rest of the daily work: predictions, drafts, keys and sessions, status and analytics.
+typealias OperationsStore = SearchAndFeedStore & PredictionStore & DraftStore & AccessStore & StatusStore
 
 /// The backends the store contract runs on. SQLite always; PostgreSQL (opened on a fresh database of
 /// `LOCALTRIAGE_TEST_POSTGRES_URL`) for the protocols it implements so far, when that server is set.
@@ -418,6 +530,8 @@ enum StoreUnderTest: String, Sendable, CustomTestStringConvertible {
     static var ingestAndAudit: [StoreUnderTest] { [.sqlite] + (TestSupport.postgresURL == nil ? [] : [.postgres]) }
     /// The backends that implement `SearchAndFeedStore` (tickets, the knowledge base, vectors and the feed).
     static var searchAndFeed: [StoreUnderTest] { [.sqlite] + (TestSupport.postgresURL == nil ? [] : [.postgres]) }
+    /// The backends that implement `OperationsStore` (all but the model lifecycle and saved answers).
+    static var operations: [StoreUnderTest] { [.sqlite] + (TestSupport.postgresURL == nil ? [] : [.postgres]) }
 
     /// A new, empty store of this backend.
     func open() throws -> any StoreBackend {
