@@ -52,7 +52,8 @@ extension PostgresSchema {
         "ALTER TABLE drafts ADD COLUMN row_id bigint GENERATED ALWAYS AS IDENTITY",
         // Keyword search: each ticket's and chunk's terms (the Search module's analyzer: folding, stop words,
         // Porter stems) with their field-weighted frequencies, the document's length in terms, and the corpus
-        // totals BM25 needs, all written in the transaction that writes the item.
+        // totals BM25 needs, all written in the transaction that writes the item. A posting repeats its document's
+        // length, and the primary key includes both, so scoring a term is one index-only range scan.
         """
         CREATE TABLE keyword_stats (
             kind text PRIMARY KEY CHECK (kind IN ('ticket', 'chunk')),
@@ -72,7 +73,8 @@ extension PostgresSchema {
             term text NOT NULL,
             ticket_id bigint NOT NULL REFERENCES ticket_keyword_documents (ticket_id) ON DELETE CASCADE,
             frequency real NOT NULL,
-            PRIMARY KEY (term, ticket_id)
+            length integer NOT NULL,
+            PRIMARY KEY (term, ticket_id) INCLUDE (frequency, length)
         )
         """,
         "CREATE INDEX ticket_postings_ticket ON ticket_postings (ticket_id)",
@@ -87,7 +89,8 @@ extension PostgresSchema {
             term text NOT NULL,
             chunk_id bigint NOT NULL REFERENCES chunk_keyword_documents (chunk_id) ON DELETE CASCADE,
             frequency real NOT NULL,
-            PRIMARY KEY (term, chunk_id)
+            length integer NOT NULL,
+            PRIMARY KEY (term, chunk_id) INCLUDE (frequency, length)
         )
         """,
         "CREATE INDEX chunk_postings_chunk ON chunk_postings (chunk_id)",

@@ -80,11 +80,14 @@ enum KeywordPostings {
             SELECT * FROM unnest(\(ids)::bigint[], \(documents.map(\.document.length))::integer[])
             """, logger: logger)
         let postingIDs = documents.flatMap { item in Array(repeating: item.id, count: item.document.terms.count) }
+        let postingLengths = documents.flatMap { item in
+            Array(repeating: item.document.length, count: item.document.terms.count)
+        }
         guard !postingIDs.isEmpty else { return }
         try await connection.query("""
-            INSERT INTO \(unescaped: name)_postings (term, \(unescaped: name)_id, frequency)
+            INSERT INTO \(unescaped: name)_postings (term, \(unescaped: name)_id, frequency, length)
             SELECT * FROM unnest(\(documents.flatMap(\.document.terms))::text[], \(postingIDs)::bigint[],
-                                 \(documents.flatMap(\.document.frequencies))::real[])
+                                 \(documents.flatMap(\.document.frequencies))::real[], \(postingLengths)::integer[])
             """, logger: logger)
     }
 
@@ -97,21 +100,24 @@ enum KeywordPostings {
         binds.append(k1)
         binds.append(b)
         binds.append(name)
+        // Per query term: its document frequency, then its postings (both index-only scans of the primary key);
+        // MATERIALIZED, or the planner inlines the count and runs it once per posting.
         let sql = """
             WITH query_terms AS (SELECT DISTINCT term FROM unnest($1::text[]) AS q (term)),
             corpus AS (
                 SELECT documents::float8 AS n, total_length::float8 / greatest(documents, 1) AS average_length
                 FROM keyword_stats WHERE kind = $4),
-            frequencies AS (
-                SELECT p.term, count(*)::float8 AS df FROM \(name)_postings p JOIN query_terms USING (term) GROUP BY p.term),
+            frequencies AS MATERIALIZED (
+                SELECT q.term, (SELECT count(*) FROM \(name)_postings p WHERE p.term = q.term)::float8 AS df
+                FROM query_terms q),
             scores AS (
                 SELECT p.\(name)_id AS id,
                        sum(ln(1 + (corpus.n - f.df + 0.5) / (f.df + 0.5)) * p.frequency * ($2 + 1)
-                           / (p.frequency + $2 * (1 - $3 + $3 * d.length / greatest(corpus.average_length, 1e-9)))) AS score
-                FROM \(name)_postings p
-                JOIN frequencies f USING (term)
-                JOIN \(name)_keyword_documents d USING (\(name)_id)
+                           / (p.frequency + $2 * (1 - $3 + $3 * p.length / greatest(corpus.average_length, 1e-9)))) AS score
+                FROM frequencies f
                 CROSS JOIN corpus
+                CROSS JOIN LATERAL (
+                    SELECT \(name)_id, frequency, length FROM \(name)_postings WHERE term = f.term) p
                 GROUP BY p.\(name)_id)
             """
         return (sql, binds)
