@@ -151,6 +151,25 @@ struct PostgresSearchAndFeedTests {
                 """)
             let parts = try #require(totals.first).split(separator: "=")
             #expect(parts.count == 2 && parts[0] == parts[1], "\(totals)")
+
+            // Chunks: an edited article's chunks go by cascade, and the totals follow (statement triggers fire for it).
+            let body = "Refunds take five days.\n\nCards are charged monthly.\n\nInvoices list every charge."
+            let article = Article(externalID: "KB-1", title: "Billing", body: body, category: "Billing", tags: [])
+            let chunker = Chunker(maxLength: 30, minLength: 5, overlap: 0)
+            let kb = try await store.beginIngest(kind: .kb, source: "/kb", sourceHash: "k")
+            try await store.commit(IngestBatch(runID: kb.id, position: 1, read: 1, articles: [
+                ChunkedArticle(article: article, chunks: chunker.chunks(of: body, title: "Billing"))]))
+            var shorter = article
+            shorter.body = "Refunds take three days."
+            try await store.commit(IngestBatch(runID: kb.id, position: 2, read: 1, articles: [
+                ChunkedArticle(article: shorter, chunks: chunker.chunks(of: shorter.body, title: "Billing"))]))
+            let chunkTotals = try await strings(store, """
+                SELECT s.documents || '/' || s.total_length || '=' || (SELECT count(*) FROM chunks) || '/'
+                       || (SELECT coalesce(sum(length), 0) FROM chunk_keyword_documents)
+                       || ' postings ' || (SELECT count(*) FROM chunk_postings)
+                FROM keyword_stats s WHERE kind = 'chunk'
+                """)
+            #expect(chunkTotals == ["1/5=1/5 postings 5"], "one chunk left: billing, refund, take, three, day: \(chunkTotals)")
         }
     }
 }
