@@ -131,7 +131,29 @@ extension PostgresSchema {
         "CREATE INDEX changes_unnumbered ON changes (written) WHERE sequence IS NULL",
         "CREATE TABLE change_counter (id integer PRIMARY KEY CHECK (id = 1), value bigint NOT NULL)",
         "INSERT INTO change_counter (id, value) SELECT 1, coalesce(max(sequence), 0) FROM changes",
-        // record_change() stays: its rows now come without a number (the column lost its identity).
+        // An item's feed row is upserted rather than deleted and inserted again: two transactions changing one item
+        // (two models' vectors of a ticket, say) would otherwise both delete the old row and collide inserting.
+        // The row comes unnumbered (the column lost its identity) and moves to the end of `written`.
+        """
+        CREATE OR REPLACE FUNCTION record_change() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE
+            changed record;
+            items bigint[];
+        BEGIN
+            IF TG_OP = 'DELETE' THEN changed := OLD; ELSE changed := NEW; END IF;
+            CASE TG_ARGV[1]
+                WHEN 'self' THEN items := ARRAY[(to_jsonb(changed) ->> 'id')::bigint];
+                WHEN 'answer_row' THEN items := ARRAY[(to_jsonb(changed) ->> 'row_id')::bigint];
+                WHEN 'article' THEN items := ARRAY(SELECT id FROM chunks WHERE article_id = (to_jsonb(changed) ->> 'id')::bigint);
+                WHEN 'answer' THEN items := ARRAY(SELECT row_id FROM answers WHERE id = to_jsonb(changed) ->> 'answer_id');
+                ELSE items := ARRAY[(to_jsonb(changed) ->> TG_ARGV[1])::bigint];
+            END CASE;
+            INSERT INTO changes (kind, item_id) SELECT DISTINCT TG_ARGV[0], unnest(items)
+            ON CONFLICT (kind, item_id) DO UPDATE SET sequence = NULL, written = DEFAULT;
+            RETURN NULL;
+        END
+        $$
+        """,
         """
         CREATE FUNCTION number_changes() RETURNS trigger LANGUAGE plpgsql AS $$
         DECLARE
@@ -150,8 +172,8 @@ extension PostgresSchema {
         $$
         """,
         """
-        CREATE CONSTRAINT TRIGGER changes_numbered_at_commit AFTER INSERT ON changes DEFERRABLE INITIALLY DEFERRED
-        FOR EACH ROW EXECUTE FUNCTION number_changes()
+        CREATE CONSTRAINT TRIGGER changes_numbered_at_commit AFTER INSERT OR UPDATE ON changes
+        DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.sequence IS NULL) EXECUTE FUNCTION number_changes()
         """,
     ]
 }

@@ -58,6 +58,29 @@ struct PostgresSearchAndFeedTests {
         }
     }
 
+    @Test func firstSaversOfNewModelsAtOnceTakeTurnsAndEachModelGetsOneIndex() async throws {
+        try await PostgresTestDatabase.withStore { store, _ in
+            try await ingest(store, (0..<20).map { Ticket(externalID: "T\($0)", subject: "s", body: "b\($0)") })
+            let ids = try await store.itemsNeedingEmbedding(.ticket, model: "probe", limit: 50).map(\.id)
+            // Two savers each of three new models, all at once: no deadlock, no duplicate index, every vector kept.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (model, width) in [("x", 2), ("y", 3), ("z", 4)] {
+                    for half in [ids.prefix(10), ids.suffix(10)] {
+                        group.addTask {
+                            try await store.saveEmbeddings(.ticket, half.map { ($0, [Float](repeating: 1, count: width)) }, model: model)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let indexes = try await strings(store, """
+                SELECT indexname FROM pg_indexes WHERE tablename = 'ticket_embeddings' AND indexdef LIKE '%hnsw%'
+                """)
+            #expect(indexes.count == 3, "\(indexes)")
+            for model in ["x", "y", "z"] { #expect(try await store.vectors(.ticket, model: model).count == 20) }
+        }
+    }
+
     @Test func thePlannerSearchesThroughTheModelsHNSWIndexWithAndWithoutAFilter() async throws {
         try await PostgresTestDatabase.withStore { store, _ in
             try await ingest(store, [Ticket(externalID: "seed", subject: "s", body: "b", status: .resolved)])
