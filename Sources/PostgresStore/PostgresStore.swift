@@ -7,8 +7,8 @@ import Store
 ///
 /// The pool works only while its service runs: put `client` in the server's `ServiceGroup` (or run
 /// `client.run()` in a task) before the first call, and call `migrate()` once it runs.
-/// Implemented so far: `IngestStore`, `AuditStore`, `TicketStore`, `KnowledgeBaseStore`, `EmbeddingStore` and
-/// `ChangeFeed`.
+/// It implements every protocol of `StoreBackend` (the conformance suite runs on it), but `StoreConfiguration`
+/// does not open it yet: its pool must run as a service, which the CLI and the server have to arrange.
 public final class PostgresStore: Sendable {
     /// The connection pool; run it as a service (`ServiceGroup`, or `run()` in a task).
     public let client: PostgresClient
@@ -120,3 +120,6 @@ func refuseNUL(_ values: [String?], in what: String) throws {
                          code: .invalid)
     }
 }
+
+/// Checked by the compiler: the PostgreSQL store is a whole `StoreBackend` (each protocol in its own file).
+private func isWholeBackend(_ store: PostgresStore) -> any StoreBackend { store }
