@@ -196,3 +196,56 @@ struct PostgresSearchAndFeedTests {
         }
     }
 }
+
+/// Compare-and-set under concurrency: what SQLite gets from its single writer, PostgreSQL gets from locks.
+@Suite(.enabled(if: TestSupport.postgresURL != nil, Comment(rawValue: TestSupport.postgresSkipReason)))
+struct PostgresCompareAndSetTests {
+    @Test func twoReplicasMovingAnAliasFromTheSameStateAtOnceOneWinsAndOneIsRefused() async throws {
+        try await PostgresTestDatabase.withStore { store, _ in
+            for version in ["A", "B", "C"] {
+                _ = try await store.recordTrainingRun(TrainingRun(
+                    family: "router", modelVersion: version, startedAt: Date(), durationSeconds: 1, codeVersion: "t",
+                    parameters: [:], trainingData: DatasetReference(path: "/d", sha256: "d", examples: 1), evaluationSet: nil,
+                    validation: ModelMetrics(n: 1, accuracy: 1), evaluation: nil, artifactPath: "/a", artifactSHA256: "s", actor: "t"))
+            }
+            for round in 0..<5 {
+                // Unset, or at A: two movers that both read that state; exactly one may win.
+                let from: String? = round == 0 ? nil : try await store.aliases(family: "router")[.champion]
+                let outcomes = await withTaskGroup(of: Bool.self) { group in
+                    for target in ["B", "C"] where target != from {
+                        group.addTask {
+                            (try? await store.moveAlias(AliasChange(family: "router", alias: .champion, version: target,
+                                                                    previousVersion: from, action: .promote, actor: "r", reason: "race"))) != nil
+                        }
+                    }
+                    if from == "B" || from == "C" {
+                        group.addTask {
+                            (try? await store.moveAlias(AliasChange(family: "router", alias: .champion, version: "A",
+                                                                    previousVersion: from, action: .promote, actor: "r", reason: "race"))) != nil
+                        }
+                    }
+                    return await group.reduce(into: []) { $0.append($1) }
+                }
+                #expect(outcomes.filter { $0 }.count == 1, "round \(round): \(outcomes)")
+            }
+            #expect(try await store.aliasHistory(family: "router").count == 5)
+        }
+    }
+
+    @Test func twoEditorsOfOneAnswerVersionOneWinsAndOneIsRefused() async throws {
+        try await PostgresTestDatabase.withStore { store, _ in
+            let answer = try await store.proposeAnswer(NewAnswer(title: "T", body: "B", category: nil, withheld: [], examples: []),
+                                                       origin: .manual, actor: "lead")
+            let outcomes = await withTaskGroup(of: Bool.self) { group in
+                for editor in 0..<4 {
+                    group.addTask {
+                        (try? await store.editAnswer(id: answer.id, title: "T\(editor)", body: "B", expectedVersion: 1, actor: "e")) != nil
+                    }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 }.count == 1)
+            #expect(try await store.answer(id: answer.id)?.version == 2)
+        }
+    }
+}

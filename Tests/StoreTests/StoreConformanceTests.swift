@@ -510,6 +510,84 @@ import Testing
     }
 }
 
+/// The model lifecycle records, part of the store contract: runs, versions, evaluations, frozen sets, aliases
+/// moved by compare-and-set, their history, and shadow predictions.
+@Suite struct ModelLifecycleConformanceTests {
+    private func run(_ version: String) -> TrainingRun {
+        TrainingRun(family: "router", modelVersion: version, startedAt: Date(timeIntervalSince1970: 1_760_000_000),
+                    durationSeconds: 1.5, codeVersion: "test", parameters: ["l2": "1e-5"],
+                    trainingData: DatasetReference(path: "/d", sha256: "d", examples: 10),
+                    evaluationSet: DatasetReference(path: "/e", sha256: "e", examples: 5),
+                    validation: ModelMetrics(n: 2, accuracy: 0.5),
+                    evaluation: ModelMetrics(n: 5, accuracy: 0.6, p1Recall: 1, p1Support: 1),
+                    artifactPath: "/a/\(version)", artifactSHA256: "s", actor: "t")
+    }
+
+    @Test(arguments: StoreUnderTest.allCases)
+    func runsVersionsEvaluationsAliasesAndShadowsAreRecordedAndAliasesMoveByCompareAndSet(_ backend: StoreUnderTest) async throws {
+        try await backend.with((any StoreBackend).self) { store in
+            let a = try await store.recordTrainingRun(run("A")), b = try await store.recordTrainingRun(run("B"))
+            #expect(a.id > 0 && b.id != a.id)
+            var expectedA = run("A")
+            expectedA.id = a.id
+            #expect(try await store.trainingRun(id: a.id) == expectedA, "every field back, the evaluation included")
+            #expect(try await store.trainingRun(modelVersion: "B")?.id == b.id)
+            #expect(try await store.trainingRuns(family: "router", limit: 5).map(\.modelVersion) == ["B", "A"])
+            #expect(try await store.trainingRun(id: 999) == nil)
+            await #expect(throws: (any Error).self) { _ = try await store.recordTrainingRun(run("A")) }
+
+            try await store.recordEvaluation(modelVersion: "A", evaluationSetSHA256: "other", metrics: ModelMetrics(n: 9, accuracy: 0.9))
+            try await store.recordEvaluation(modelVersion: "A", evaluationSetSHA256: "other", metrics: ModelMetrics(n: 9, accuracy: 0.8))
+            #expect(try await store.evaluation(modelVersion: "A", evaluationSetSHA256: "other")?.accuracy == 0.8)
+            #expect(try await store.evaluation(modelVersion: "A", evaluationSetSHA256: "none") == nil)
+
+            #expect(try await store.frozenEvaluationSet(family: "router") == nil)
+            let frozen = FrozenEvaluationSet(family: "router", dataset: DatasetReference(path: "/e", sha256: "e1", examples: 5),
+                                             frozenAt: Date(timeIntervalSince1970: 1_760_000_000), actor: "lead")
+            try await store.freezeEvaluationSet(frozen, reason: "first")
+            var again = frozen
+            again.dataset.sha256 = "e2"
+            try await store.freezeEvaluationSet(again, reason: "new tickets")
+            #expect(try await store.frozenEvaluationSet(family: "router") == again)
+            #expect(try await store.auditLog(limit: 2).map(\.action) == ["evalset.refreeze", "evalset.freeze"])
+
+            func move(_ version: String?, from previous: String?, _ alias: ModelAlias = .champion) -> AliasChange {
+                AliasChange(family: "router", alias: alias, version: version, previousVersion: previous, action: .promote,
+                            actor: "lead", reason: "why", at: Date(timeIntervalSince1970: 1_760_000_100))
+            }
+            try await store.moveAlias(move("A", from: nil))
+            await #expect(throws: StoreError.self) { try await store.moveAlias(move("B", from: nil)) }
+            await #expect(throws: StoreError.self) { try await store.moveAlias(move("Z", from: "A")) }
+            try await store.moveAlias(move("B", from: "A"))
+            try await store.moveAlias(move("A", from: nil, .challenger))
+            try await store.moveAlias(move(nil, from: "A", .challenger))
+            #expect(try await store.aliases(family: "router") == [.champion: "B"])
+            #expect(try await store.aliasHistory(family: "router") == [
+                move("A", from: nil), move("B", from: "A"), move("A", from: nil, .challenger), move(nil, from: "A", .challenger)])
+            #expect(try await store.auditLog(limit: 1).first?.action == "model.challenger.promote")
+
+            let ingest = try await store.beginIngest(kind: .tickets, source: "/t", sourceHash: "h")
+            try await store.commit(IngestBatch(runID: ingest.id, position: 1, read: 1, tickets: [Ticket(externalID: "T", body: "b")]))
+            let champion = ShadowDecision(category: "Billing", abstained: false, confidence: 0.9, priority: .p2)
+            var shadow = ShadowPrediction(ticketExternalID: "T", championVersion: "B", challengerVersion: "A", champion: champion,
+                                          challenger: ShadowDecision(category: "Account", abstained: true, confidence: 0.4, priority: nil),
+                                          correctedCategory: nil, correctedPriority: nil, at: Date(timeIntervalSince1970: 1_760_000_200))
+            try await store.saveShadowPrediction(shadow)
+            shadow.challenger.confidence = 0.5
+            try await store.saveShadowPrediction(shadow)
+            try await store.saveCorrection(RouteCorrection(ticketExternalID: "T", category: "Account", priority: nil, actor: "agent"))
+            let shadows = try await store.shadowPredictions(challengerVersion: "A", limit: 5)
+            shadow.correctedCategory = "Account"
+            #expect(shadows == [shadow], "one row per ticket and challenger, with the ticket's latest correction")
+            await #expect(throws: StoreError.self) {
+                var unknown = shadow
+                unknown.ticketExternalID = "nope"
+                try await store.saveShadowPrediction(unknown)
+            }
+        }
+    }
+}
+
 /// What search and the feed need of a store: tickets, the knowledge base, vectors and the change feed (with
 /// ingest and the audit log to fill and check them).
 typealias SearchAndFeedStore = IngestStore & AuditStore & TicketStore & KnowledgeBaseStore & EmbeddingStore & ChangeFeed
@@ -524,21 +602,21 @@ enum StoreUnderTest: String, Sendable, CustomTestStringConvertible {
 
     var testDescription: String { rawValue }
 
-    /// The backends that implement every store protocol (`StoreBackend`).
-    static let allCases: [StoreUnderTest] = [.sqlite]
+    /// The backends that implement every store protocol (`StoreBackend`): both (PostgreSQL when its server is set).
+    static var allCases: [StoreUnderTest] { [.sqlite] + (TestSupport.postgresURL == nil ? [] : [.postgres]) }
     /// The backends that implement `IngestStore` and `AuditStore`.
-    static var ingestAndAudit: [StoreUnderTest] { [.sqlite] + (TestSupport.postgresURL == nil ? [] : [.postgres]) }
+    static var ingestAndAudit: [StoreUnderTest] { allCases }
     /// The backends that implement `SearchAndFeedStore` (tickets, the knowledge base, vectors and the feed).
-    static var searchAndFeed: [StoreUnderTest] { [.sqlite] + (TestSupport.postgresURL == nil ? [] : [.postgres]) }
+    static var searchAndFeed: [StoreUnderTest] { allCases }
     /// The backends that implement `OperationsStore` (all but the model lifecycle and saved answers).
-    static var operations: [StoreUnderTest] { [.sqlite] + (TestSupport.postgresURL == nil ? [] : [.postgres]) }
+    static var operations: [StoreUnderTest] { allCases }
 
-    /// A new, empty store of this backend.
+    /// A new, empty SQLite store (PostgreSQL's needs its pool running: use `with`).
     func open() throws -> any StoreBackend {
         let home = try TestSupport.temporaryDirectory("store-\(rawValue)")
         switch self {
         case .sqlite: return try StoreConfiguration(url: "sqlite:store.sqlite", home: home).open()
-        case .postgres: throw StoreError("PostgresStore does not implement every store protocol yet")
+        case .postgres: throw StoreError("a PostgreSQL store runs inside `with`, which runs its pool")
         }
     }
 
