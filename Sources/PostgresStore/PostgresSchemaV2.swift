@@ -175,5 +175,24 @@ extension PostgresSchema {
         CREATE CONSTRAINT TRIGGER changes_numbered_at_commit AFTER INSERT OR UPDATE ON changes
         DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.sequence IS NULL) EXECUTE FUNCTION number_changes()
         """,
+        // Vectors stored under v1 get their model's index now (the query is read whole first: CREATE INDEX refuses a
+        // table an open scan of this session still uses). Their keyword postings are written by `migrate()`.
+        """
+        DO $$
+        DECLARE
+            kinds text[];
+            models text[];
+            dimensions integer[];
+        BEGIN
+            SELECT array_agg(kind), array_agg(model), array_agg(dimension) INTO kinds, models, dimensions FROM (
+                SELECT 'ticket' AS kind, model, min(vector_dims(vector)) AS dimension FROM ticket_embeddings GROUP BY model
+                UNION ALL
+                SELECT 'chunk', model, min(vector_dims(vector)) FROM chunk_embeddings GROUP BY model) existing;
+            FOR i IN 1 .. coalesce(array_length(models, 1), 0) LOOP
+                PERFORM ensure_embedding_index(kinds[i], models[i], dimensions[i]);
+            END LOOP;
+        END
+        $$
+        """,
     ]
 }

@@ -123,3 +123,47 @@ enum KeywordPostings {
         return (sql, binds)
     }
 }
+
+extension PostgresStore {
+    /// Writes the keyword postings of every ticket and chunk that has none (stored before schema v2, or by
+    /// hand), a thousand at a time, each page in its own transaction. Returns how many of each it indexed.
+    @discardableResult
+    public func writeMissingKeywordPostings() async throws -> (tickets: Int, chunks: Int) {
+        var tickets = 0, chunks = 0
+        while true {
+            let written = try await transaction { connection in
+                let rows = try await connection.rows("""
+                    SELECT \(unescaped: Self.ticketColumns) FROM tickets t
+                    WHERE NOT EXISTS (SELECT 1 FROM ticket_keyword_documents d WHERE d.ticket_id = t.id)
+                    ORDER BY t.id LIMIT 1000 FOR UPDATE
+                    """, logger: logger)
+                let documents = try rows.map { row in
+                    let (id, ticket) = try Self.ticket(row)
+                    return (id: id, document: KeywordPostings.ticket(ticket))
+                }
+                try await KeywordPostings.writeTickets(documents, connection, logger: logger)
+                return documents.count
+            }
+            tickets += written
+            if written < 1000 { break }
+        }
+        while true {
+            let written = try await transaction { connection in
+                let rows = try await connection.rows("""
+                    SELECT \(unescaped: Self.chunkColumns) FROM chunks c
+                    WHERE NOT EXISTS (SELECT 1 FROM chunk_keyword_documents d WHERE d.chunk_id = c.id)
+                    ORDER BY c.id LIMIT 1000 FOR UPDATE
+                    """, logger: logger)
+                let documents = try rows.map { row in
+                    let (id, chunk) = try Self.chunk(row)
+                    return (id: id, document: KeywordPostings.chunk(chunk))
+                }
+                try await KeywordPostings.writeChunks(documents, connection, logger: logger)
+                return documents.count
+            }
+            chunks += written
+            if written < 1000 { break }
+        }
+        return (tickets, chunks)
+    }
+}

@@ -67,8 +67,16 @@ extension PostgresStore {
     /// versions applied by this call (none when the schema is current).
     @discardableResult
     public func migrate() async throws -> [Int] {
+        let applied = try await migrate(upTo: Int.max)
+        // Items stored before keyword search had postings (v1) get them now.
+        if applied.contains(2) { try await writeMissingKeywordPostings() }
+        return applied
+    }
+
+    /// Applies the pending migrations up to `last` (tests start from an older schema).
+    func migrate(upTo last: Int) async throws -> [Int] {
         var applied: [Int] = []
-        for migration in PostgresSchema.migrations {
+        for migration in PostgresSchema.migrations where migration.version <= last {
             let ran = try await transaction { connection in
                 try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.migrationLockKey))",
                                            logger: logger)

@@ -58,6 +58,22 @@ struct PostgresSearchAndFeedTests {
         }
     }
 
+    @Test func aV1DatabaseGetsItsModelsIndexesAndItsKeywordPostingsWhenMigrated() async throws {
+        try await PostgresTestDatabase.withStore(migrated: false) { store, _ in
+            #expect(try await store.migrate(upTo: 1) == [1])
+            try await store.client.query("""
+                INSERT INTO tickets (external_id, subject, body, status, content_hash, ingested_at, updated_at)
+                VALUES ('OLD-1', 'Refund', 'Charged twice', 'resolved', 'h', now(), now())
+                """)
+            try await store.client.query("INSERT INTO ticket_embeddings (ticket_id, model, vector) SELECT id, 'it''s', '[1,0,0]' FROM tickets")
+            #expect(try await store.migrate() == [2])
+            #expect(try await store.searchTickets("charged", limit: 5, resolvedOnly: true).map(\.ticket.externalID) == ["OLD-1"])
+            #expect(try await store.nearest(.ticket, to: [1, 0, 0], model: "it's", k: 1, filter: .none).count == 1)
+            #expect(try await strings(store, "SELECT indexdef FROM pg_indexes WHERE indexdef LIKE '%hnsw%'").count == 1)
+            #expect(try await store.writeMissingKeywordPostings() == (0, 0), "nothing left to index")
+        }
+    }
+
     @Test func firstSaversOfNewModelsAtOnceTakeTurnsAndEachModelGetsOneIndex() async throws {
         try await PostgresTestDatabase.withStore { store, _ in
             try await ingest(store, (0..<20).map { Ticket(externalID: "T\($0)", subject: "s", body: "b\($0)") })
