@@ -30,7 +30,7 @@ let package = Package(
         ]),
         // PostgresStore: the store protocols on PostgreSQL with pgvector (PostgresNIO), versioned migrations. No GRDB.
         .target(name: "PostgresStore", dependencies: [
-            "Domain", "Store", .product(name: "PostgresNIO", package: "postgres-nio"),
+            "Domain", "Store", "Search", .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
         // Readers: file readers (CSV, JSON, JSONL, Markdown), field mapping, and the one ticket validator (files and
         // the API). No storage.
@@ -108,7 +108,7 @@ let package = Package(
             "Application", "Domain", "Routing", "Store", "TestSupport", .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
         .testTarget(name: "StoreTests", dependencies: [
-            "Store", "PostgresStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            "Store", "PostgresStore", "Search", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Readers", "Store", "TestSupport"]),

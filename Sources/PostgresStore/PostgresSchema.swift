@@ -15,6 +15,7 @@ enum PostgresSchema {
 
     static let migrations: [PostgresMigration] = [
         PostgresMigration(version: 1, name: "schema-as-sqlite-v14", statements: version1),
+        PostgresMigration(version: 2, name: "hnsw-per-model-bm25-postings-commit-ordered-feed", statements: version2),
     ]
 
     /// The schema the SQLite store holds after its migration v14, in PostgreSQL's types: timestamps are

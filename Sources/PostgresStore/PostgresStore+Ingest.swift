@@ -52,9 +52,13 @@ extension PostgresStore: IngestStore {
             var counts = run.counts
             counts.read += batch.read
             let now = Date()
+            var keywords: [(id: Int64, document: KeywordPostings.Document)] = []
             for ticket in batch.tickets {
-                counts.add(try await Self.upsert(ticket, connection, now: now, logger: logger))
+                let (outcome, id) = try await Self.upsert(ticket, connection, now: now, logger: logger)
+                counts.add(outcome)
+                if outcome != .unchanged { keywords.append((id, KeywordPostings.ticket(ticket))) }
             }
+            try await KeywordPostings.writeTickets(keywords, connection, logger: logger)
             for article in batch.articles {
                 counts.add(try await Self.upsert(article, connection, now: now, logger: logger))
             }
@@ -125,20 +129,21 @@ extension PostgresStore: IngestStore {
 
     // MARK: Upserts
 
-    /// Inserts or updates one ticket by external id; an identical one is left alone.
+    /// Inserts or updates one ticket by external id; an identical one is left alone. Returns the ticket's row id
+    /// (the caller writes its keyword postings when it changed).
     static func upsert(_ ticket: Ticket, _ connection: PostgresConnection, now: Date, logger: Logger) async throws
-        -> UpsertOutcome
+        -> (outcome: UpsertOutcome, id: Int64)
     {
         try refuseNUL([ticket.externalID, ticket.subject, ticket.body, ticket.customer, ticket.channel, ticket.language,
                        ticket.category, ticket.resolution] + ticket.extra.flatMap { [$0.key, $0.value] },
                       in: "ticket")
         let hash = ticket.contentHash
         let existing = try await connection.rows(
-            "SELECT content_hash FROM tickets WHERE external_id = \(ticket.externalID) FOR UPDATE", logger: logger
-        ).first.map { try $0.decode(String.self) }
-        if existing == hash { return .unchanged }
+            "SELECT id, content_hash FROM tickets WHERE external_id = \(ticket.externalID) FOR UPDATE", logger: logger
+        ).first.map { try $0.decode((Int64, String).self) }
+        if let existing, existing.1 == hash { return (.unchanged, existing.0) }
         let extra = String(decoding: try JSONEncoder.sorted.encode(ticket.extra), as: UTF8.self)
-        try await connection.query("""
+        let stored = try await connection.rows("""
             INSERT INTO tickets (external_id, subject, body, customer, channel, language, category, priority, status,
                                  created_at, resolved_at, resolution, extra, content_hash, ingested_at, updated_at)
             VALUES (\(ticket.externalID), \(ticket.subject), \(ticket.body), \(ticket.customer), \(ticket.channel),
@@ -150,8 +155,9 @@ extension PostgresStore: IngestStore {
                 priority = excluded.priority, status = excluded.status, created_at = excluded.created_at,
                 resolved_at = excluded.resolved_at, resolution = excluded.resolution, extra = excluded.extra,
                 content_hash = excluded.content_hash, updated_at = excluded.updated_at
+            RETURNING id
             """, logger: logger)
-        return existing == nil ? .stored : .updated
+        return (existing == nil ? .stored : .updated, try stored[0].decode(Int64.self))
     }
 
     /// Inserts or updates one article by external id (a new version, its chunks replaced); an identical one is
@@ -191,12 +197,20 @@ extension PostgresStore: IngestStore {
         }
         if !item.chunks.isEmpty {
             // One statement for all chunks: arrays bound as parameters, unnested in order.
-            try await connection.query("""
+            let inserted = try await connection.rows("""
                 INSERT INTO chunks (article_id, ordinal, heading, text, start_offset, end_offset)
                 SELECT \(articleID), * FROM unnest(\(item.chunks.map(\.ordinal))::integer[],
                     \(item.chunks.map(\.heading))::text[], \(item.chunks.map(\.text))::text[],
                     \(item.chunks.map(\.start))::integer[], \(item.chunks.map(\.end))::integer[])
+                RETURNING id, ordinal
                 """, logger: logger)
+            // Their keyword postings (an edited article's old chunks took theirs with them).
+            let byOrdinal = Dictionary(item.chunks.map { ($0.ordinal, $0) }, uniquingKeysWith: { first, _ in first })
+            let documents = try inserted.map { row in
+                let (id, ordinal) = try row.decode((Int64, Int).self)
+                return (id: id, document: KeywordPostings.chunk(byOrdinal[ordinal]!))
+            }
+            try await KeywordPostings.writeChunks(documents, connection, logger: logger)
         }
         return existing == nil ? .stored : .updated
     }

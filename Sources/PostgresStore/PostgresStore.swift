@@ -7,7 +7,8 @@ import Store
 ///
 /// The pool works only while its service runs: put `client` in the server's `ServiceGroup` (or run
 /// `client.run()` in a task) before the first call, and call `migrate()` once it runs.
-/// Implemented so far: `IngestStore` and `AuditStore`.
+/// It implements every protocol of `StoreBackend` (the conformance suite runs on it), but `StoreConfiguration`
+/// does not open it yet: its pool must run as a service, which the CLI and the server have to arrange.
 public final class PostgresStore: Sendable {
     /// The connection pool; run it as a service (`ServiceGroup`, or `run()` in a task).
     public let client: PostgresClient
@@ -66,8 +67,16 @@ extension PostgresStore {
     /// versions applied by this call (none when the schema is current).
     @discardableResult
     public func migrate() async throws -> [Int] {
+        let applied = try await migrate(upTo: Int.max)
+        // Items stored before keyword search had postings (v1) get them now.
+        if applied.contains(2) { try await writeMissingKeywordPostings() }
+        return applied
+    }
+
+    /// Applies the pending migrations up to `last` (tests start from an older schema).
+    func migrate(upTo last: Int) async throws -> [Int] {
         var applied: [Int] = []
-        for migration in PostgresSchema.migrations {
+        for migration in PostgresSchema.migrations where migration.version <= last {
             let ran = try await transaction { connection in
                 try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.migrationLockKey))",
                                            logger: logger)
@@ -119,3 +128,6 @@ func refuseNUL(_ values: [String?], in what: String) throws {
                          code: .invalid)
     }
 }
+
+/// Checked by the compiler: the PostgreSQL store is a whole `StoreBackend` (each protocol in its own file).
+private func isWholeBackend(_ store: PostgresStore) -> any StoreBackend { store }

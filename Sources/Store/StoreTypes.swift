@@ -115,6 +115,11 @@ public struct ChunkHit: Codable, Sendable, Equatable {
 public struct StoredArticle: Codable, Sendable, Equatable {
     public var article: Article
     public var version: Int
+
+    public init(article: Article, version: Int) {
+        self.article = article
+        self.version = version
+    }
 }
 
 /// An entry of the append-only audit log.
@@ -141,6 +146,11 @@ public struct StoreCounts: Codable, Sendable, Equatable {
     public var chunks: Int
     public var quarantined: Int
     public var ingestRuns: Int
+
+    public init(tickets: Int, articles: Int, chunks: Int, quarantined: Int, ingestRuns: Int) {
+        (self.tickets, self.articles, self.chunks) = (tickets, articles, chunks)
+        (self.quarantined, self.ingestRuns) = (quarantined, ingestRuns)
+    }
 }
 
 /// A routing prediction recorded for a ticket: what the model said, with its confidence, at the time.
@@ -200,6 +210,10 @@ public struct TicketHit: Codable, Sendable, Equatable {
     public var ticketID: Int64
     public var ticket: Ticket
     public var score: Double
+
+    public init(ticketID: Int64, ticket: Ticket, score: Double) {
+        (self.ticketID, self.ticket, self.score) = (ticketID, ticket, score)
+    }
 }
 
 /// A stored draft reply. `details` holds the whole draft as JSON: its sources, verification, timings and, after a

@@ -135,6 +135,11 @@ public struct TicketQuery: Sendable, Equatable {
 public struct TicketSummary: Codable, Sendable, Equatable {
     public var ticket: Ticket
     public var prediction: StoredPrediction?
+
+    public init(ticket: Ticket, prediction: StoredPrediction?) {
+        self.ticket = ticket
+        self.prediction = prediction
+    }
 }
 
 /// Counts for the analytics page.
@@ -161,6 +166,15 @@ public struct WorkflowAnalytics: Codable, Sendable, Equatable {
     public var extractiveDrafts: Int
     /// Drafts and their latest verdicts by the path that wrote them (answer, composed, llm).
     public var draftPaths: [PathUsage]
+
+    public init(ticketsByDay: [Count], ticketsByCategory: [Count], ticketsByPriority: [Count], openByPriority: [Count],
+                correctedRoutes: Int, routesConfirmed: Int, draftVerdicts: [Count], meanEditDistance: Double?,
+                drafts: Int, extractiveDrafts: Int, draftPaths: [PathUsage]) {
+        (self.ticketsByDay, self.ticketsByCategory, self.ticketsByPriority) = (ticketsByDay, ticketsByCategory, ticketsByPriority)
+        (self.openByPriority, self.correctedRoutes, self.routesConfirmed) = (openByPriority, correctedRoutes, routesConfirmed)
+        (self.draftVerdicts, self.meanEditDistance, self.drafts) = (draftVerdicts, meanEditDistance, drafts)
+        (self.extractiveDrafts, self.draftPaths) = (extractiveDrafts, draftPaths)
+    }
 
     public struct PathUsage: Codable, Sendable, Equatable {
         public var path: String
