@@ -8,7 +8,7 @@ import Store
 extension PostgresStore: AnswerStore {
     public func saveMinedAnswers(_ groups: [NewAnswer], calibration: AnswerCalibration, actor: String) async throws
         -> MinedAnswersSummary {
-        let details = String(decoding: try Self.datedEncoder.encode(calibration), as: UTF8.self)
+        let details = String(decoding: try JSONEncoder.storeDetails.encode(calibration), as: UTF8.self)
         return try await transaction { connection in
             var summary = MinedAnswersSummary(created: 0, extended: 0, skippedRetired: 0)
             let now = Date()
@@ -134,7 +134,7 @@ extension PostgresStore: AnswerStore {
     public func answerCalibration() async throws -> AnswerCalibration? {
         let rows = try await client.query("SELECT details FROM answer_calibration WHERE id = 1", logger: logger)
         for try await details in rows.decode(String.self) {
-            return try Self.datedDecoder.decode(AnswerCalibration.self, from: Data(details.utf8))
+            return try JSONDecoder.storeDetails.decode(AnswerCalibration.self, from: Data(details.utf8))
         }
         return nil
     }
@@ -153,18 +153,6 @@ extension PostgresStore: AnswerStore {
     }
 
     // MARK: Rows
-
-    static var datedEncoder: JSONEncoder {
-        let encoder = JSONEncoder.sorted
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
-    }
-
-    static var datedDecoder: JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
-    }
 
     private static func insertAnswer(_ answer: NewAnswer, origin: AnswerOrigin, actor: String, now: Date,
                                      _ connection: PostgresConnection, logger: Logger) async throws -> String {

@@ -33,7 +33,7 @@ extension SQLiteStore {
                 }
             }
             try db.execute(sql: "INSERT OR REPLACE INTO answer_calibration (id, details) VALUES (1, ?)",
-                           arguments: [String(decoding: try Self.datedEncoder.encode(calibration), as: UTF8.self)])
+                           arguments: [String(decoding: try JSONEncoder.storeDetails.encode(calibration), as: UTF8.self)])
             try Self.insertAudit(AuditEvent(
                 actor: actor, action: "answers.mine", target: "library",
                 details: "\(groups.count) groups from \(calibration.resolutions) resolutions: \(summary.created) new candidates, "
@@ -107,7 +107,7 @@ extension SQLiteStore {
     public func answerCalibration() async throws -> AnswerCalibration? {
         try await pool.read { db in
             try String.fetchOne(db, sql: "SELECT details FROM answer_calibration WHERE id = 1").map {
-                try Self.datedDecoder.decode(AnswerCalibration.self, from: Data($0.utf8))
+                try JSONDecoder.storeDetails.decode(AnswerCalibration.self, from: Data($0.utf8))
             }
         }
     }
@@ -190,17 +190,5 @@ extension SQLiteStore {
             updatedAt: row["updated_at"], reviewedBy: row["reviewed_by"],
             usage: AnswerUsage(drafts: row["drafts"], accepted: row["accepted"], edited: row["edited"], rejected: row["rejected"],
                                meanEditDistance: row["mean_edit"]))
-    }
-
-    static var datedEncoder: JSONEncoder {
-        let encoder = JSONEncoder.sorted
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
-    }
-
-    static var datedDecoder: JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
     }
 }

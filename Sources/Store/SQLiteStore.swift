@@ -585,4 +585,20 @@ extension JSONEncoder {
         encoder.outputFormatting = .sortedKeys
         return encoder
     }
+
+    /// `sorted` with ISO 8601 dates: how the stores write JSON details (calibrations, search settings).
+    public static var storeDetails: JSONEncoder {
+        let encoder = JSONEncoder.sorted
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }
+}
+
+extension JSONDecoder {
+    /// Reads what `JSONEncoder.storeDetails` wrote.
+    public static var storeDetails: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
 }
