@@ -196,7 +196,7 @@ struct DraftingPipelineTests {
         let pipeline = Self.withModel(base, model, store: store)
         let started = ContinuousClock.now
         let draft = try await pipeline.draft(DraftRequest(body: "The desktop app stopped syncing my tasks"))
-        #expect(ContinuousClock.now - started < .seconds(60), "the deadline cut the wait, not the ten-minute total")
+        #expect(ContinuousClock.now - started < .seconds(300), "the deadline cut the wait, not the ten-minute total")
         #expect(draft.kind == .composed)
         #expect(draft.fallbackReason == (piecesBeforeTheStall == 0 ? "timed out: no first token within 0.8 seconds"
             : "timed out: no next piece of the answer within 0.5 seconds"))

@@ -128,7 +128,7 @@ import Testing
         }
         #expect(received == pieces)
         // Far below the ten-minute total, with room for a machine busy with other tests.
-        #expect(ContinuousClock.now - started < .seconds(60), "cut by the deadline, not the ten-minute total")
+        #expect(ContinuousClock.now - started < .seconds(300), "cut by the deadline, not the ten-minute total")
         try await server.close()
     }
 

@@ -220,7 +220,7 @@ struct ServerTests {
                  "body": "Our office parrot keeps reading the quarterly invoice totals out loud in Portuguese"}
                 """#))
             #expect(created.status == .created)
-            let deadline = ContinuousClock.now + .seconds(20)
+            let deadline = ContinuousClock.now + .seconds(90)
             while try await store.vectors(.ticket, model: model).count == indexed && ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(50))
             }
