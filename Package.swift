@@ -74,9 +74,10 @@ let package = Package(
         .target(name: "Benchmarks", dependencies: ["Domain", "Store", "Readers", "Ingest", "Search", "Routing", "Embeddings"]),
         // Rendering: HTML escaping, server-side SVG charts and the monitor's report page, for the web UI and the CLI.
         .target(name: "Rendering", dependencies: ["Monitoring"]),
-        // Application: the use cases the server and the CLI share (triage and its records, the routers that answer).
+        // Application: the use cases the server and the CLI share (triage and its records, the routers that answer,
+        // opening the store a URL names).
         .target(name: "Application", dependencies: [
-            "Domain", "Store", "Search", "Routing", "Drafting", "LLM", "Lifecycle",
+            "Domain", "Store", "PostgresStore", "Search", "Routing", "Drafting", "LLM", "Lifecycle",
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
         // Server: the HTTP API (Hummingbird), API keys and roles, health, readiness and Prometheus metrics.
@@ -100,12 +101,16 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
-        // Helpers shared by the test targets (temporary homes, locating ../shared data, a deterministic test embedder).
-        .target(name: "TestSupport", dependencies: ["Domain", .product(name: "NIOPosix", package: "swift-nio")],
+        // Helpers shared by the test targets (temporary homes, locating ../shared data, a deterministic test embedder,
+        // a throwaway database on the test PostgreSQL server).
+        .target(name: "TestSupport", dependencies: [
+            "Domain", "PostgresStore", .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+        ],
                 path: "Tests/TestSupport"),
         .testTarget(name: "DomainTests", dependencies: ["Domain", "TestSupport"]),
         .testTarget(name: "ApplicationTests", dependencies: [
-            "Application", "Domain", "Routing", "Store", "TestSupport", .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            "Application", "Domain", "PostgresStore", "Routing", "Store", "TestSupport", .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
         .testTarget(name: "StoreTests", dependencies: [
             "Store", "PostgresStore", "Search", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
@@ -118,7 +123,8 @@ let package = Package(
         .testTarget(name: "LLMTests", dependencies: ["LLM", "TestSupport"]),
         .testTarget(name: "DraftingTests", dependencies: ["Application", "Drafting", "LLM", "Search", "Store", "Readers", "Ingest", "Embeddings", "TestSupport"]),
         .testTarget(name: "ServerTests", dependencies: [
-            "Server", "Store", "Search", "Readers", "Ingest", "Embeddings", "Drafting", "LLM", "Routing", "Lifecycle", "Monitoring", "Rendering", "TestSupport",
+            "Application", "Server", "Store", "Search", "Readers", "Ingest", "Embeddings", "Drafting", "LLM", "Routing", "Lifecycle", "Monitoring",
+            "Rendering", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),

@@ -11,12 +11,17 @@ public enum ContentHash {
 
     /// Digest of a sequence of texts, each followed by a record separator (U+001E): order and boundaries count.
     public static func sha256(texts: some Sequence<String>) -> String {
+        hex(digest(texts: texts))
+    }
+
+    /// The raw 32 bytes of `sha256(texts:)`.
+    public static func digest(texts: some Sequence<String>) -> [UInt8] {
         var hasher = SHA256()
         for text in texts {
             hasher.update(data: Data(text.utf8))
             hasher.update(data: [0x1E])
         }
-        return hex(hasher.finalize())
+        return Array(hasher.finalize())
     }
 
     /// Digest of a file, streamed in 1 MiB blocks.
@@ -28,7 +33,8 @@ public enum ContentHash {
         return hex(hasher.finalize())
     }
 
-    private static func hex(_ digest: some Sequence<UInt8>) -> String {
+    /// Bytes as lowercase hex.
+    public static func hex(_ digest: some Sequence<UInt8>) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(64)

@@ -33,7 +33,7 @@ struct AnswersCommand: AsyncParsableCommand {
 
     static let header = ["id", "status", "title", "examples", "drafts", "accepted", "edited", "edit distance"]
 
-    struct Mine: AsyncParsableCommand {
+    struct Mine: StoreCommand {
         static let configuration = CommandConfiguration(
             abstract: "Mine candidate answers from the store's resolved tickets and calibrate the match threshold.")
         @OptionGroup var global: GlobalOptions
@@ -54,8 +54,7 @@ struct AnswersCommand: AsyncParsableCommand {
             guard (0.5...1).contains(targetPrecision) else { throw ValidationError("--target-precision must be in 0.5...1") }
         }
 
-        func run() async throws {
-            let store = try global.openStore()
+        func run(store: any StoreBackend) async throws {
             let encoder = try EncoderLoader.load(explicit: model)
             let knowledge = try await KnowledgeServices(store: store, embedder: encoder)
             let (summary, result) = try await knowledge.mineAnswers(actor: AnswersCommand.actor) { miner in
@@ -76,14 +75,13 @@ struct AnswersCommand: AsyncParsableCommand {
         }
     }
 
-    struct List: AsyncParsableCommand {
+    struct List: StoreCommand {
         static let configuration = CommandConfiguration(abstract: "Answers with their usage, most used first.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "candidate, approved or retired (default: all).") var status: String?
         @Flag(help: "Most edited first (edit rate, then mean edit distance).") var mostEdited = false
 
-        func run() async throws {
-            let store = try global.openStore()
+        func run(store: any StoreBackend) async throws {
             let filter = try status.map { raw -> AnswerStatus in
                 guard let s = AnswerStatus(rawValue: raw) else { throw ValidationError("--status must be candidate, approved or retired") }
                 return s
@@ -97,13 +95,12 @@ struct AnswersCommand: AsyncParsableCommand {
         }
     }
 
-    struct Show: AsyncParsableCommand {
+    struct Show: StoreCommand {
         static let configuration = CommandConfiguration(abstract: "One answer in full.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The answer's id.") var id: String
 
-        func run() async throws {
-            let store = try global.openStore()
+        func run(store: any StoreBackend) async throws {
             guard let answer = try await store.answer(id: id) else { throw ValidationError("no answer \(id)") }
             if global.json { return try Report.json(answer) }
             print("\(answer.id) · \(answer.status.rawValue) · \(answer.origin.rawValue) · version \(answer.version) · \(answer.examples) examples")
@@ -113,7 +110,7 @@ struct AnswersCommand: AsyncParsableCommand {
         }
     }
 
-    struct Approve: AsyncParsableCommand {
+    struct Approve: StoreCommand {
         static let configuration = CommandConfiguration(abstract: "Approve answers: only approved answers are drafted.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Answer ids.") var ids: [String] = []
@@ -124,8 +121,7 @@ struct AnswersCommand: AsyncParsableCommand {
             guard ids.isEmpty != !allCandidates else { throw ValidationError("give answer ids or --all-candidates") }
         }
 
-        func run() async throws {
-            let store = try global.openStore()
+        func run(store: any StoreBackend) async throws {
             let targets = allCandidates ? try await store.answers(status: .candidate).map(\.id) : ids
             var approved: [LibraryAnswer] = []
             for id in targets {
@@ -136,15 +132,14 @@ struct AnswersCommand: AsyncParsableCommand {
         }
     }
 
-    struct Edit: AsyncParsableCommand {
+    struct Edit: StoreCommand {
         static let configuration = CommandConfiguration(abstract: "Edit an answer's title or body (the body keeps its {{placeholders}}).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The answer's id.") var id: String
         @Option(help: "New title.") var title: String?
         @Option(help: "New body, or @FILE to read it from a file.") var body: String?
 
-        func run() async throws {
-            let store = try global.openStore()
+        func run(store: any StoreBackend) async throws {
             guard let current = try await store.answer(id: id) else { throw ValidationError("no answer \(id)") }
             var newBody = body ?? current.body
             if newBody.hasPrefix("@") { newBody = try String(contentsOfFile: String(newBody.dropFirst()), encoding: .utf8) }
@@ -158,14 +153,13 @@ struct AnswersCommand: AsyncParsableCommand {
         }
     }
 
-    struct Retire: AsyncParsableCommand {
+    struct Retire: StoreCommand {
         static let configuration = CommandConfiguration(abstract: "Retire an answer: it is no longer drafted, and re-mining leaves it retired.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The answer's id.") var id: String
         @Option(help: "Why, for the audit log.") var reason: String?
 
-        func run() async throws {
-            let store = try global.openStore()
+        func run(store: any StoreBackend) async throws {
             let retired = try await AnswersCommand.storeCall { try await store.setAnswerStatus(id: id, to: .retired, actor: AnswersCommand.actor, reason: reason) }
             if global.json { return try Report.json(retired) }
             print("retired \(retired.id)")

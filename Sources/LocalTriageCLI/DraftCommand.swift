@@ -6,7 +6,7 @@ import Search
 import Store
 
 /// `localtriage draft`: a cited reply for a stored ticket or ad-hoc text, verified and stored.
-struct DraftCommand: AsyncParsableCommand {
+struct DraftCommand: StoreCommand {
     static let configuration = CommandConfiguration(
         commandName: "draft",
         abstract: "Draft a cited reply for a ticket; every citation is checked against the cited text.",
@@ -36,9 +36,8 @@ struct DraftCommand: AsyncParsableCommand {
         guard (1...9).contains(sources) else { throw ValidationError("--sources must be between 1 and 9") }
     }
 
-    func run() async throws {
+    func run(store: any StoreBackend) async throws {
         let home = try global.homeDirectory()
-        let store = try global.openStore()
         let encoder = try EncoderLoader.load(explicit: model)
         var request = DraftRequest(subject: subject, body: text ?? "", language: language)
         if let ticket {

@@ -1,3 +1,4 @@
+import Application
 import ArgumentParser
 import Foundation
 import Store
@@ -27,8 +28,10 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
-    /// Opens this instance's store.
-    func openStore() throws -> any StoreBackend { try storeConfiguration().open() }
+    /// Runs `body` with this instance's store open (PostgreSQL's connection pool runs meanwhile).
+    func withStore<Result>(_ body: (any StoreBackend) async throws -> Result) async throws -> Result {
+        try await storeConfiguration().withStore(body)
+    }
 
     /// The resolved home directory, created if missing.
     func homeDirectory() throws -> URL {
@@ -36,5 +39,18 @@ struct GlobalOptions: ParsableArguments {
         let url = URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
+    }
+}
+
+/// A command that works on the instance's store: `run(store:)` runs with it open, PostgreSQL's pool running
+/// meanwhile and stopped after.
+protocol StoreCommand: AsyncParsableCommand {
+    var global: GlobalOptions { get }
+    func run(store: any StoreBackend) async throws
+}
+
+extension StoreCommand {
+    func run() async throws {
+        try await global.withStore { try await run(store: $0) }
     }
 }

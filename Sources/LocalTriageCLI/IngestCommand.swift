@@ -14,7 +14,7 @@ struct IngestCommand: AsyncParsableCommand {
         subcommands: [Tickets.self, KnowledgeBase.self]
     )
 
-    struct Tickets: AsyncParsableCommand {
+    struct Tickets: StoreCommand {
         static let configuration = CommandConfiguration(
             commandName: "tickets",
             abstract: "Ingest a ticket file: CSV, TSV, JSON array or JSONL.",
@@ -31,8 +31,7 @@ struct IngestCommand: AsyncParsableCommand {
         @OptionGroup var embedding: EmbeddingOptions
         @Option(help: "Records per transaction.") var batchSize = 500
 
-        func run() async throws {
-            let store = try global.openStore()
+        func run(store: any StoreBackend) async throws {
             let ingestor = Ingestor(store: store, batchSize: batchSize)
             let report = try await ingestor.ingestTickets(
                 path: source.file, format: source.format, mapping: try source.fieldMapping(),
@@ -42,7 +41,7 @@ struct IngestCommand: AsyncParsableCommand {
         }
     }
 
-    struct KnowledgeBase: AsyncParsableCommand {
+    struct KnowledgeBase: StoreCommand {
         static let configuration = CommandConfiguration(
             commandName: "kb",
             abstract: "Ingest knowledge-base articles: a folder of Markdown files (with optional front matter), "
@@ -55,11 +54,10 @@ struct IngestCommand: AsyncParsableCommand {
         @Option(help: "Largest chunk, in characters.") var chunkSize = 1000
         @Option(help: "Most characters of whole sentences repeated at the start of the next chunk.") var overlap = 160
 
-        func run() async throws {
+        func run(store: any StoreBackend) async throws {
             guard chunkSize >= 200, overlap >= 0, overlap < chunkSize / 2 else {
                 throw ValidationError("--chunk-size must be at least 200 and --overlap under half of it")
             }
-            let store = try global.openStore()
             let ingestor = Ingestor(store: store, chunker: Chunker(maxLength: chunkSize, minLength: chunkSize / 5,
                                                                    overlap: overlap))
             let report = try await ingestor.ingestKnowledgeBase(

@@ -15,6 +15,7 @@ struct LocalTriage: AsyncParsableCommand {
             AnswersCommand.self,
             ServeCommand.self,
             KeysCommand.self,
+            StoreAdminCommand.self,
             EvalCommand.self,
             TrainCommand.self,
             TriageCommand.self,

@@ -14,9 +14,8 @@ struct ModelsCommand: AsyncParsableCommand {
     /// Who changes the registry from the command line, for the audit log.
     static var actor: String { "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? NSUserName()) }
 
-    static func registry(_ global: GlobalOptions) throws -> ModelRegistry {
-        let home = try global.homeDirectory()
-        return ModelRegistry(store: try global.openStore(), home: home)
+    static func registry(_ store: any StoreBackend, _ global: GlobalOptions) throws -> ModelRegistry {
+        ModelRegistry(store: store, home: try global.homeDirectory())
     }
 
     /// One line of metrics for people.
@@ -26,7 +25,7 @@ struct ModelsCommand: AsyncParsableCommand {
             + (m.p1Support.map { " (of \($0))" } ?? "") + ", abstain \(value(m.abstainRate)), ECE \(value(m.expectedCalibrationError))"
     }
 
-    struct List: AsyncParsableCommand {
+    struct List: StoreCommand {
         static let configuration = CommandConfiguration(
             abstract: "Registered versions, newest first, with their aliases and metrics on the frozen evaluation set.")
         @OptionGroup var global: GlobalOptions
@@ -39,8 +38,8 @@ struct ModelsCommand: AsyncParsableCommand {
             var versions: [ModelRegistry.VersionSummary]
         }
 
-        func run() async throws {
-            let registry = try ModelsCommand.registry(global)
+        func run(store: any StoreBackend) async throws {
+            let registry = try ModelsCommand.registry(store, global)
             let aliases = try await registry.aliases()
             let output = Output(
                 champion: aliases[.champion], challenger: aliases[.challenger],
@@ -61,7 +60,7 @@ struct ModelsCommand: AsyncParsableCommand {
         }
     }
 
-    struct Promote: AsyncParsableCommand {
+    struct Promote: StoreCommand {
         static let configuration = CommandConfiguration(
             abstract: "Make a version the champion if it beats the champion on the frozen evaluation set.",
             discussion: """
@@ -92,8 +91,8 @@ struct ModelsCommand: AsyncParsableCommand {
             guard margin >= 0 else { throw ValidationError("--margin must not be negative") }
         }
 
-        func run() async throws {
-            let registry = try ModelsCommand.registry(global)
+        func run(store: any StoreBackend) async throws {
+            let registry = try ModelsCommand.registry(store, global)
             do {
                 let promotion = try await registry.promote(
                     version, gate: PromotionGate(margin: margin / 100), forceReason: force ? reason : nil,
@@ -109,19 +108,19 @@ struct ModelsCommand: AsyncParsableCommand {
         }
     }
 
-    struct Rollback: AsyncParsableCommand {
+    struct Rollback: StoreCommand {
         static let configuration = CommandConfiguration(abstract: "Move the champion back to the previous one.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Why (written to the audit log).") var reason = "rollback"
 
-        func run() async throws {
-            let change = try await ModelsCommand.registry(global).rollback(actor: ModelsCommand.actor, reason: reason)
+        func run(store: any StoreBackend) async throws {
+            let change = try await ModelsCommand.registry(store, global).rollback(actor: ModelsCommand.actor, reason: reason)
             if global.json { return try Report.json(change) }
             print("champion rolled back: \(change.previousVersion ?? "none") → \(change.version ?? "none")")
         }
     }
 
-    struct Challenger: AsyncParsableCommand {
+    struct Challenger: StoreCommand {
         static let configuration = CommandConfiguration(abstract: "Name a version the challenger (or --clear it).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The version.") var version: String?
@@ -132,15 +131,15 @@ struct ModelsCommand: AsyncParsableCommand {
             guard (version != nil) != clear else { throw ValidationError("give a version or --clear") }
         }
 
-        func run() async throws {
-            let change = try await ModelsCommand.registry(global).setChallenger(version, actor: ModelsCommand.actor,
+        func run(store: any StoreBackend) async throws {
+            let change = try await ModelsCommand.registry(store, global).setChallenger(version, actor: ModelsCommand.actor,
                                                                                  reason: reason)
             if global.json { return try Report.json(change) }
             print("challenger: \(change.previousVersion ?? "none") → \(change.version ?? "none")")
         }
     }
 
-    struct Shadow: AsyncParsableCommand {
+    struct Shadow: StoreCommand {
         static let configuration = CommandConfiguration(
             abstract: "Shadow evaluation: the challenger beside the champion on the live tickets the server triaged.",
             discussion: """
@@ -151,8 +150,8 @@ struct ModelsCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The challenger version (default: the current challenger).") var version: String?
 
-        func run() async throws {
-            guard let report = try await ModelsCommand.registry(global).shadowReport(challenger: version) else {
+        func run(store: any StoreBackend) async throws {
+            guard let report = try await ModelsCommand.registry(store, global).shadowReport(challenger: version) else {
                 throw ValidationError("no challenger is named: `localtriage models challenger VERSION` first")
             }
             if global.json { return try Report.json(report) }
@@ -174,7 +173,7 @@ struct ModelsCommand: AsyncParsableCommand {
         }
     }
 
-    struct Card: AsyncParsableCommand {
+    struct Card: StoreCommand {
         static let configuration = CommandConfiguration(abstract: "Print a version's model card (MODEL_CARD.md).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The version (default: the champion).") var version: String?
@@ -185,8 +184,8 @@ struct ModelsCommand: AsyncParsableCommand {
             var card: String
         }
 
-        func run() async throws {
-            let registry = try ModelsCommand.registry(global)
+        func run(store: any StoreBackend) async throws {
+            let registry = try ModelsCommand.registry(store, global)
             let champion = try await registry.championVersion()
             guard let version = version ?? champion else {
                 throw ValidationError("no champion yet: give a version")
@@ -201,14 +200,14 @@ struct ModelsCommand: AsyncParsableCommand {
         }
     }
 
-    struct History: AsyncParsableCommand {
+    struct History: StoreCommand {
         static let configuration = CommandConfiguration(abstract: "Every alias move: promotions, rollbacks, challengers.")
         @OptionGroup var global: GlobalOptions
 
         struct Output: Encodable { var history: [AliasChange] }
 
-        func run() async throws {
-            let history = try await ModelsCommand.registry(global).history()
+        func run(store: any StoreBackend) async throws {
+            let history = try await ModelsCommand.registry(store, global).history()
             if global.json { return try Report.json(Output(history: history)) }
             let formatter = ISO8601DateFormatter()
             print(Report.table([["at", "alias", "action", "from", "to", "actor", "reason"]] + history.map {

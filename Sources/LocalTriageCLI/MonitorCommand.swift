@@ -8,7 +8,7 @@ import Routing
 import Store
 
 /// `localtriage monitor`: drift, data quality and emerging themes of a window of tickets against a reference.
-struct MonitorCommand: AsyncParsableCommand {
+struct MonitorCommand: StoreCommand {
     static let configuration = CommandConfiguration(
         commandName: "monitor",
         abstract: "Compare recent tickets with a reference: drift, data quality, emerging themes.",
@@ -54,15 +54,15 @@ struct MonitorCommand: AsyncParsableCommand {
         if let recentDays, recentDays < 1 { throw ValidationError("--recent-days must be at least 1") }
     }
 
-    func run() async throws {
+    func run(store: any StoreBackend) async throws {
         let home = try global.homeDirectory()
         let fromStore = self.reference == "store"
-        let (reference, recorded) = fromStore ? ("store", nil) : try await referencePath(home: home)
+        let (reference, recorded) = fromStore ? ("store", nil) : try await referencePath(home: home, store: store)
         let fields = Fields(text: textField ?? recorded?["textField"] ?? "text",
                             label: labelField ?? recorded?["labelField"] ?? "category",
                             priority: priorityField ?? recorded?["priorityField"] ?? "priority")
-        let (windowRows, windowName, windowStart) = try await windowRows(home: home, fields: fields)
-        let referenceRows = fromStore ? try await storeRows(home: home, fields: fields, before: windowStart!).rows
+        let (windowRows, windowName, windowStart) = try await windowRows(home: home, fields: fields, store: store)
+        let referenceRows = fromStore ? try await storeRows(home: home, fields: fields, store: store, before: windowStart!).rows
             : try MonitorRows(path: reference, textField: fields.text, labelField: fields.label, priorityField: fields.priority)
         let encoder = try EncoderLoader.load()
         Report.note("embedding \(referenceRows.texts.count) reference and \(windowRows.texts.count) window texts")
@@ -119,9 +119,9 @@ struct MonitorCommand: AsyncParsableCommand {
 
     /// --reference, or the training data of the champion router with the parameters its training run recorded
     /// (which name the fields it read).
-    private func referencePath(home: URL) async throws -> (String, [String: String]?) {
+    private func referencePath(home: URL, store: any StoreBackend) async throws -> (String, [String: String]?) {
         if let reference { return (reference, nil) }
-        let registry = ModelRegistry(store: try global.openStore(), home: home)
+        let registry = ModelRegistry(store: store, home: home)
         guard let champion = try await registry.championVersion(),
               let run = try await registry.store.trainingRun(modelVersion: champion) else {
             throw ValidationError("no champion router to take the reference from: give --reference FILE")
@@ -135,23 +135,25 @@ struct MonitorCommand: AsyncParsableCommand {
 
     /// The --window file, or the tickets stored in the last --recent-days days (before the newest ticket with
     /// --from-newest), with the window's start.
-    private func windowRows(home: URL, fields: Fields) async throws -> (MonitorRows, String, Date?) {
+    private func windowRows(home: URL, fields: Fields, store: any StoreBackend) async throws -> (MonitorRows, String, Date?) {
         if let window {
             return (try MonitorRows(path: window, textField: fields.text, labelField: fields.label, priorityField: fields.priority),
                     window, nil)
         }
         let days = recentDays ?? 7
         var end = Date()
-        if fromNewest, let newest = try await global.openStore().tickets(TicketQuery(limit: 1)).first?.ticket.createdAt { end = newest }
+        if fromNewest, let newest = try await store.tickets(TicketQuery(limit: 1)).first?.ticket.createdAt { end = newest }
         let since = end.addingTimeInterval(-Double(days) * 86_400)
-        let (rows, count) = try await storeRows(home: home, fields: fields, since: since)
+        let (rows, count) = try await storeRows(home: home, fields: fields, store: store, since: since)
         guard count > 0 else { throw ValidationError("no tickets in the store created in the \(days) days before \(end)") }
         return (rows, "store: \(count) tickets created in the \(fromNewest ? "\(days) days before the newest" : "last \(days) days")", since)
     }
 
     /// The store's tickets created since a moment, or before one, as monitor rows, and how many.
-    private func storeRows(home: URL, fields: Fields, since: Date? = nil, before: Date? = nil) async throws -> (rows: MonitorRows, count: Int) {
-        var tickets = try await global.openStore().tickets(TicketQuery(createdSince: since, limit: 1_000_000)).map(\.ticket)
+    private func storeRows(home: URL, fields: Fields, store: any StoreBackend, since: Date? = nil, before: Date? = nil)
+        async throws -> (rows: MonitorRows, count: Int)
+    {
+        var tickets = try await store.tickets(TicketQuery(createdSince: since, limit: 1_000_000)).map(\.ticket)
         if let before { tickets = tickets.filter { ($0.createdAt ?? .distantFuture) < before } }
         if before != nil, tickets.isEmpty { throw ValidationError("no tickets in the store before the window to compare with") }
         // The same text as the reference's: the body alone when that is the field read there.

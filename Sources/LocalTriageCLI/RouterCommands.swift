@@ -105,10 +105,11 @@ struct TrainRouter: AsyncParsableCommand {
         // Re-freezing scores the champion on the new set, which may need the encoder even for TF-IDF-only training.
         let encoder = training.options.useEmbeddings ? try EncoderLoader.load()
             : refreezeEvalSet ? EncoderLoader.loadIfAvailable() : nil
-        let registry = ModelRegistry(store: try global.openStore(), home: home)
         let embed = encoder.map { e -> RouterTraining.Embedding in { e.encode($0) } }
         training.embedder = encoder?.identity
-        let outcome = try await training.run(registry: registry, embed: embed)
+        let outcome = try await global.withStore { store in
+            try await training.run(registry: ModelRegistry(store: store, home: home), embed: embed)
+        }
         if outcome.skipped > 0 { Report.note("skipped \(outcome.skipped) rows without \(source.textField) or \(source.labelField)") }
         let run = outcome.run, router = outcome.router
         let output = Output(
@@ -193,8 +194,11 @@ struct TriageCommand: AsyncParsableCommand {
     /// Routes the stored tickets the model has not seen, in batches, recording each prediction; the champion's
     /// challenger, if one is named, routes them too (shadow records).
     private func triageStored(_ loaded: RouterArtifact.Loaded, home: URL) async throws {
+        try await global.withStore { try await triageStored(loaded, home: home, store: $0) }
+    }
+
+    private func triageStored(_ loaded: RouterArtifact.Loaded, home: URL, store: any StoreBackend) async throws {
         let (router, version) = (loaded.router, loaded.version)
-        let store = try global.openStore()
         let encoder = router.usesEmbeddings ? try EncoderLoader.load() : nil
         try loaded.requireEmbedder(encoder?.identity)
         // A challenger that cannot be loaded (another embedder, a missing artefact) leaves the champion's work alone.

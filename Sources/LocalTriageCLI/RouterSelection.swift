@@ -10,6 +10,6 @@ enum RouterSelection {
     static func load(_ reference: String, global: GlobalOptions) async throws -> RouterArtifact.Loaded {
         let home = try global.homeDirectory()
         guard reference == "champion" else { return try RouterArtifact.load(reference, home: home) }
-        return try await RouterLoader(registry: ModelRegistry(store: try global.openStore(), home: home)).champion()
+        return try await global.withStore { try await RouterLoader(registry: ModelRegistry(store: $0, home: home)).champion() }
     }
 }

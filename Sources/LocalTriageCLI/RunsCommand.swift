@@ -9,15 +9,15 @@ struct RunsCommand: AsyncParsableCommand {
         commandName: "runs", abstract: "Recorded training runs: parameters, code, data, metrics, artefact.",
         subcommands: [List.self, Show.self])
 
-    struct List: AsyncParsableCommand {
+    struct List: StoreCommand {
         static let configuration = CommandConfiguration(abstract: "Training runs, newest first.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "How many runs.") var limit = 20
 
         struct Output: Encodable { var runs: [TrainingRun] }
 
-        func run() async throws {
-            let registry = try ModelsCommand.registry(global)
+        func run(store: any StoreBackend) async throws {
+            let registry = try ModelsCommand.registry(store, global)
             let runs = try await registry.store.trainingRuns(family: ModelRegistry.family, limit: limit)
             if global.json { return try Report.json(Output(runs: runs)) }
             func cell(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "–" }
@@ -31,15 +31,14 @@ struct RunsCommand: AsyncParsableCommand {
         }
     }
 
-    struct Show: AsyncParsableCommand {
+    struct Show: StoreCommand {
         static let configuration = CommandConfiguration(abstract: "One run in full (by run id or model version).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "A run id or a model version.") var id: String
 
         struct Output: Encodable { var run: TrainingRun }
 
-        func run() async throws {
-            let store = try ModelsCommand.registry(global).store
+        func run(store: any StoreBackend) async throws {
             let found = if let number = Int64(id) {
                 try await store.trainingRun(id: number)
             } else {

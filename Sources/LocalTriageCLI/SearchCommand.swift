@@ -5,7 +5,7 @@ import Search
 import Store
 
 /// `localtriage search "query"`: search over knowledge-base chunks.
-struct SearchCommand: AsyncParsableCommand {
+struct SearchCommand: StoreCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
         abstract: "Search knowledge-base chunks.",
@@ -39,9 +39,8 @@ struct SearchCommand: AsyncParsableCommand {
         var hits: [ChunkHit]
     }
 
-    func run() async throws {
+    func run(store: any StoreBackend) async throws {
         guard (1...100).contains(k) else { throw ValidationError("--k must be between 1 and 100") }
-        let store = try global.openStore()
         guard keywordWeight.map({ (0...1).contains($0) }) ?? true else { throw ValidationError("--keyword-weight must be in 0...1") }
         var mode = self.mode
         let encoder = mode == .hybrid ? EncoderLoader.loadIfAvailable(explicit: model)

@@ -8,15 +8,17 @@ import Search
 import Server
 import Store
 
-/// `localtriage serve`: the HTTP API on the embedded default (SQLite, in-process embeddings, supervised llama-server).
-struct ServeCommand: AsyncParsableCommand {
+/// `localtriage serve`: the HTTP API on the instance's store (the embedded SQLite file, or PostgreSQL by URL), with
+/// in-process embeddings and a supervised llama-server.
+struct ServeCommand: StoreCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the HTTP API (docs at /docs) with the embedded store, encoder and a supervised llama-server.",
+        abstract: "Run the HTTP API (docs at /docs) on the instance's store, with the embedded encoder and a supervised llama-server.",
         discussion: """
             Listens on 127.0.0.1 by default. Every route except /healthz needs an API key: create one with \
             `localtriage keys create --name NAME --role metrics|agent|lead|admin`. Missing embeddings are computed before \
-            the server listens. SIGINT/SIGTERM stop it gracefully, and the llama-server with it.
+            the server listens. SIGINT/SIGTERM stop it gracefully, and the llama-server with it. With --store postgres://… \
+            (env LOCALTRIAGE_STORE) it runs on PostgreSQL with pgvector.
             """
     )
 
@@ -26,9 +28,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on.") var port = 8080
     @Option(help: "Folder of the all-MiniLM-L6-v2 files (default: found in .venv).") var model: String?
 
-    func run() async throws {
+    func run(store: any StoreBackend) async throws {
         let home = try global.homeDirectory()
-        let store = try global.openStore()
         let encoder = try EncoderLoader.load(explicit: model)
         for kind in EmbeddedKind.allCases {
             let done = try await EmbeddingIndexer(store: store, embedder: encoder).indexMissing(kind)

@@ -4,7 +4,7 @@ import Search
 import Store
 
 /// `localtriage similar "text"`: past tickets like this one, resolved ones by default, with their resolutions.
-struct SimilarCommand: AsyncParsableCommand {
+struct SimilarCommand: StoreCommand {
     static let configuration = CommandConfiguration(
         commandName: "similar",
         abstract: "Find stored tickets similar to a text (resolved ones by default), with their resolutions.",
@@ -23,9 +23,8 @@ struct SimilarCommand: AsyncParsableCommand {
         var tickets: [TicketHit]
     }
 
-    func run() async throws {
+    func run(store: any StoreBackend) async throws {
         guard (1...100).contains(k) else { throw ValidationError("--k must be between 1 and 100") }
-        let store = try global.openStore()
         let similar = try await SimilarTickets(store: store, embedder: EncoderLoader.loadIfAvailable(explicit: model))
         let hits = try await similar.similar(to: text, k: k, resolvedOnly: !all)
         if global.json { return try Report.json(Output(query: text, tickets: hits)) }

@@ -5,7 +5,7 @@ import Search
 import Store
 
 /// `localtriage stats`: what the store holds and the latest ingest runs.
-struct StatsCommand: AsyncParsableCommand {
+struct StatsCommand: StoreCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats", abstract: "Show what the store holds and the recent ingest runs.")
 
@@ -27,10 +27,9 @@ struct StatsCommand: AsyncParsableCommand {
         var current: Bool
     }
 
-    func run() async throws {
+    func run(store: any StoreBackend) async throws {
         let home = try global.homeDirectory()
         let configuration = try global.storeConfiguration()
-        let store = try configuration.open()
         var search: SearchChoice?
         if let settings = try await store.latestSearchSettings() {
             let hash = SearchTuner.kbHash(texts: try await store.indexableChunks().map(\.text), model: settings.model)
@@ -62,7 +61,7 @@ struct StatsCommand: AsyncParsableCommand {
 }
 
 /// `localtriage quarantine`: records set aside at ingest, with file, line and reason.
-struct QuarantineCommand: AsyncParsableCommand {
+struct QuarantineCommand: StoreCommand {
     static let configuration = CommandConfiguration(
         commandName: "quarantine", abstract: "List quarantined records with their file, line and reason.")
 
@@ -72,8 +71,7 @@ struct QuarantineCommand: AsyncParsableCommand {
 
     struct Output: Encodable { var records: [QuarantinedRecord] }
 
-    func run() async throws {
-        let store = try global.openStore()
+    func run(store: any StoreBackend) async throws {
         let source = self.source.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         let records = try await store.quarantined(source: source, limit: limit)
         if global.json { return try Report.json(Output(records: records)) }
@@ -85,7 +83,7 @@ struct QuarantineCommand: AsyncParsableCommand {
 }
 
 /// `localtriage audit`: the append-only audit log, newest first.
-struct AuditCommand: AsyncParsableCommand {
+struct AuditCommand: StoreCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit", abstract: "List the audit log, newest first: who did what to which target.")
 
@@ -94,8 +92,7 @@ struct AuditCommand: AsyncParsableCommand {
 
     struct Output: Encodable { var events: [AuditEvent] }
 
-    func run() async throws {
-        let store = try global.openStore()
+    func run(store: any StoreBackend) async throws {
         let events = try await store.auditLog(limit: limit)
         if global.json { return try Report.json(Output(events: events)) }
         if events.isEmpty { return print("The audit log is empty.") }

@@ -16,6 +16,19 @@ enum PostgresSchema {
     static let migrations: [PostgresMigration] = [
         PostgresMigration(version: 1, name: "schema-as-sqlite-v14", statements: version1),
         PostgresMigration(version: 2, name: "hnsw-per-model-bm25-postings-commit-ordered-feed", statements: version2),
+        PostgresMigration(version: 3, name: "store-copies", statements: version3),
+    ]
+
+    /// v3: the copies of embedded stores made into this database (`localtriage store copy`), so that an interrupted
+    /// one is resumed and a database holding other data is not copied into.
+    static let version3: [String] = [
+        """
+        CREATE TABLE store_copies (
+            source text PRIMARY KEY,
+            started_at timestamptz NOT NULL DEFAULT now(),
+            finished_at timestamptz
+        )
+        """,
     ]
 
     /// The schema the SQLite store holds after its migration v14, in PostgreSQL's types: timestamps are

@@ -5,19 +5,22 @@ import Store
 
 /// The store on PostgreSQL with pgvector, through a `PostgresClient` connection pool.
 ///
-/// The pool works only while its service runs: put `client` in the server's `ServiceGroup` (or run
-/// `client.run()` in a task) before the first call, and call `migrate()` once it runs.
-/// It implements every protocol of `StoreBackend` (the conformance suite runs on it), but `StoreConfiguration`
-/// does not open it yet: its pool must run as a service, which the CLI and the server have to arrange.
+/// The pool works only while its service runs: put `client` in a `ServiceGroup`, or call the store inside
+/// `whileRunning`, and call `migrate()` once it runs. It implements every protocol of `StoreBackend` (the
+/// conformance suite runs on it); `StoreConfiguration.withStore` (Application) opens it from a `postgres://` URL.
 public final class PostgresStore: Sendable {
     /// The connection pool; run it as a service (`ServiceGroup`, or `run()` in a task).
     public let client: PostgresClient
     let logger: Logger
+    /// `HOST:PORT/DATABASE`, for messages (never the password).
+    let endpoint: String
 
     /// A store for `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require]`.
     public init(url: String, logger: Logger = Logger(label: "localtriage.postgres")) throws {
-        self.client = PostgresClient(configuration: try Self.configuration(url: url), backgroundLogger: logger)
+        let configuration = try Self.configuration(url: url)
+        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.logger = logger
+        self.endpoint = "\(configuration.host ?? "?"):\(configuration.port ?? 5432)/\(configuration.database ?? "")"
     }
 
     /// The pool configuration a URL names. TLS is off unless `sslmode` asks for it.
@@ -40,6 +43,30 @@ public final class PostgresStore: Sendable {
             host: host, port: components.port ?? 5432, username: user.removingPercentEncoding ?? user,
             password: components.password?.removingPercentEncoding, database: database.isEmpty ? nil : database,
             tls: tls)
+    }
+
+    /// Runs `body` while the connection pool runs, then stops the pool and waits for it: for programs without a
+    /// `ServiceGroup` (a CLI command, a test).
+    /// PostgreSQL's errors come out as `StoreError`s that say what happened.
+    public func whileRunning<Result>(_ body: () async throws -> Result) async throws -> Result {
+        let pool = Task { [client] in await client.run() }
+        do {
+            do {
+                try await client.query("SELECT 1", logger: logger)
+            } catch let error as PSQLError where error.serverInfo != nil {
+                throw error
+            } catch {
+                throw StoreError("PostgreSQL at \(endpoint) cannot be reached: \(error)", code: .unavailable)
+            }
+            let result = try await body()
+            pool.cancel()
+            await pool.value
+            return result
+        } catch {
+            pool.cancel()
+            await pool.value
+            throw (error as? PSQLError)?.storeError ?? error
+        }
     }
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws (its error rethrown
@@ -101,12 +128,49 @@ extension PostgresStore {
         return applied
     }
 
+    /// The schema migrations this build knows, oldest first, each named `vVERSION-NAME` (as SQLite's are).
+    public static var migrationNames: [Int: String] {
+        Dictionary(uniqueKeysWithValues: PostgresSchema.migrations.map { ($0.version, "v\($0.version)-\($0.name)") })
+    }
+
+    /// The versions this build knows that the database has not applied, oldest first (all of them on an empty
+    /// database).
+    public func pendingMigrations() async throws -> [Int] {
+        var present = false
+        for try await exists in try await client.query("SELECT to_regclass('schema_migrations') IS NOT NULL", logger: logger)
+            .decode(Bool.self) { present = exists }
+        let applied = present ? Set(try await appliedMigrations()) : []
+        return PostgresSchema.migrations.map(\.version).filter { !applied.contains($0) }
+    }
+
     /// The migration versions recorded in the database, oldest first.
     public func appliedMigrations() async throws -> [Int] {
         let rows = try await client.query("SELECT version FROM schema_migrations ORDER BY version", logger: logger)
         var versions: [Int] = []
         for try await version in rows.decode(Int.self) { versions.append(version) }
         return versions
+    }
+}
+
+// MARK: Errors
+
+extension PSQLError: StoreFailureConvertible {
+    /// What went wrong, from the server's message and SQLSTATE (a constraint is a conflict, bad data is invalid, a
+    /// full disk is full), or the connection's failure (unavailable).
+    public var storeError: StoreError {
+        guard let info = serverInfo, let message = info[.message] else {
+            let cause = underlying.map { ": \($0)" } ?? ""
+            return StoreError("PostgreSQL cannot be reached or dropped the connection (\(code))\(cause)", code: .unavailable)
+        }
+        let state = info[.sqlState] ?? ""
+        let detail = info[.detail].map { " (\($0))" } ?? ""
+        let kind: StoreError.Code = switch state.prefix(2) {
+        case "23": .conflict
+        case "22": .invalid
+        case "53" where state == "53100": .full
+        default: .unavailable
+        }
+        return StoreError("PostgreSQL: \(message)\(detail) [SQLSTATE \(state)]", code: kind)
     }
 }
 

@@ -111,7 +111,7 @@ struct ErrorResponseMiddleware: RouterMiddleware {
                 context.logger.error("store failure", metadata: ["error": .string("\(error)")])
                 throw APIError(failure.status, code: failure.apiCode, message: failure.description)
             }
-            if let refusal = error as? StoreError {
+            if let refusal = (error as? StoreError) ?? (error as? any StoreFailureConvertible)?.storeError {
                 throw APIError(refusal.status, code: refusal.apiCode, message: refusal.description)
             }
             if error is EmbedderMismatchError || error is EmbeddingDimensionError {

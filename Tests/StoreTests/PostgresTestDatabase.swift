@@ -5,10 +5,6 @@ import TestSupport
 
 /// A fresh database on the test server (`LOCALTRIAGE_TEST_POSTGRES_URL`) for each test, dropped afterwards.
 enum PostgresTestDatabase {
-    struct NoServer: Error, CustomStringConvertible {
-        var description: String { TestSupport.postgresSkipReason }
-    }
-
     /// The pool's log, errors only (it warns when a test's first query races the pool's start, which then waits).
     static var quietLogger: Logger {
         var logger = Logger(label: "localtriage.postgres.test")
@@ -32,23 +28,7 @@ enum PostgresTestDatabase {
 
     /// Runs `body` with the URL of a new, empty database, dropped afterwards.
     static func withDatabase<Result: Sendable>(_ body: @Sendable (String) async throws -> Result) async throws -> Result {
-        guard let serverURL = TestSupport.postgresURL else { throw NoServer() }
-        // A generated identifier of [a-z0-9_] only: CREATE DATABASE takes no bound parameter.
-        let name = "localtriage_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        let admin = PostgresClient(configuration: try PostgresStore.configuration(url: serverURL))
-        return try await running(admin) {
-            try await admin.query("CREATE DATABASE \(unescaped: name)")
-            var components = URLComponents(string: serverURL)!
-            components.path = "/" + name
-            do {
-                let result = try await body(components.string!)
-                try await admin.query("DROP DATABASE \(unescaped: name) WITH (FORCE)")
-                return result
-            } catch {
-                _ = try? await admin.query("DROP DATABASE \(unescaped: name) WITH (FORCE)")
-                throw error
-            }
-        }
+        try await TestSupport.withPostgresDatabase(body)
     }
 
     /// Runs `body` while `client`'s pool runs, then stops the pool.

