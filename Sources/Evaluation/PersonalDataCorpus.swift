@@ -216,13 +216,14 @@ enum Values {
         case .us:
             let (a, e, l) = (number(201...989, &random), number(200...989, &random), digits(4, &random))
             return pick(["(\(a)) \(e)-\(l)", "\(a)-\(e)-\(l)", "\(a).\(e).\(l)", "+1 \(a) \(e) \(l)", "+1 (\(a)) \(e)-\(l)",
-                         "+1-\(a)-\(e)-\(l)", "1-\(a)-\(e)-\(l)", "(\(a))\(e)-\(l)"], &random)
+                         "+1-\(a)-\(e)-\(l)", "1-\(a)-\(e)-\(l)", "(\(a))\(e)-\(l)", "+1.\(a).\(e).\(l)", "\(a) \(e) \(l)"], &random)
         case .gb:
             let london = "20 \(number(3...8, &random))\(digits(3, &random)) \(digits(4, &random))"
             let mobile = "7\(number(400...999, &random)) \(digits(6, &random))"
             let city = "1\(number(13...99, &random)) \(digits(3, &random)) \(digits(4, &random))"
             let national = pick([london, mobile, city], &random)
-            return pick(["0" + national, "0" + national, "+44 " + national, "+44 (0)" + national, "0044 " + national], &random)
+            return pick(["0" + national, "0" + national, "+44 " + national, "+44 (0)" + national, "0044 " + national,
+                         "+44 (0) " + national, "0" + national.filter { $0 != " " }], &random)
         case .de:
             let area = pick(["30", "89", "40", "221", "69", "711", "351", "511"], &random)
             let mobile = pick(["151", "160", "170", "171", "172", "176", "157"], &random)
@@ -235,7 +236,8 @@ enum Values {
             let grouped = chars.count >= 8 ? "\(String(chars[0..<3])) \(String(chars[3..<6])) \(String(chars[6...]))"
                 : "\(String(chars[0..<3])) \(String(chars[3...]))"
             return pick(["0\(prefix) \(rest)", "0\(prefix)/\(rest)", "0\(prefix)-\(rest)", "(0\(prefix)) \(grouped)",
-                         "+49 \(prefix) \(rest)", "+49 (0)\(prefix) \(rest)", "0049 \(prefix) \(rest)", "+49 \(prefix) \(grouped)"], &random)
+                         "+49 \(prefix) \(rest)", "+49 (0)\(prefix) \(rest)", "0049 \(prefix) \(rest)", "+49 \(prefix) \(grouped)",
+                         "+49-\(prefix)-\(rest)", "+49\(prefix)\(rest)"], &random)
         case .fr:
             let first = pick(["1", "2", "3", "4", "5", "6", "7", "9"], &random)
             let pairs = (0..<4).map { _ in digits(2, &random) }
@@ -292,7 +294,7 @@ enum Values {
         default: digits(Checksums.ibanLengths[country]! - 4, &random)
         }
         let compact = country + Checksums.ibanCheckDigits(country: country, bban: bban) + bban
-        guard Int.random(in: 0..<4, using: &random) != 0 else { return compact }
+        guard Int.random(in: 0..<4, using: &random) != 0 else { return Int.random(in: 0..<6, using: &random) == 0 ? compact.lowercased() : compact }
         let chars = Array(compact)
         return stride(from: 0, to: chars.count, by: 4).map { String(chars[$0..<min($0 + 4, chars.count)]) }.joined(separator: " ")
     }
@@ -324,7 +326,7 @@ enum Values {
             let (city, state) = pick([("Springfield", "IL"), ("San Francisco", "CA"), ("Austin", "TX"), ("Brooklyn", "NY"),
                                       ("Salt Lake City", "UT"), ("Portland", "OR"), ("Miami", "FL")], &random)
             let zip = digits(5, &random) + (Int.random(in: 0..<4, using: &random) == 0 ? "-" + digits(4, &random) : "")
-            return "\(Int.random(in: 1...9999, using: &random)) \(street) \(suffix)\(unit), \(city), \(state) \(zip)"
+            return "\(Int.random(in: 1...9999, using: &random)) \(street) \(suffix)\(unit), \(city)\(pick([", ", " "], &random))\(state) \(zip)"
         case .gb:
             let street = pick(["Baker", "Mill", "Church", "Station", "Victoria", "Kings", "Queen Anne", "Park View"], &random)
             let suffix = pick(["Street", "Road", "Lane", "Close", "Gardens", "Crescent", "Avenue", "Terrace"], &random)
@@ -420,10 +422,10 @@ enum Values {
     /// A secret as written: the words before it (not labelled) and the value.
     static func secret(_ region: Region, _ random: inout SeededRandom) -> (lead: String, value: String) {
         let passwordLeads: [String] = switch region.language {
-        case "de": ["Passwort: ", "mein Passwort ist ", "Kennwort: ", "das Passwort lautet ", "Passwort = "]
-        case "fr": ["mot de passe : ", "mon mot de passe est ", "mdp: ", "Mot de passe: "]
-        case "es": ["contraseña: ", "mi contraseña es ", "clave: ", "Contraseña = "]
-        default: ["password: ", "my password is ", "pwd=", "Password: ", "the password is ", "passcode: "]
+        case "de": ["Passwort: ", "mein Passwort ist ", "Kennwort: ", "das Passwort lautet ", "Passwort = ", "PW: "]
+        case "fr": ["mot de passe : ", "mon mot de passe est ", "mdp: ", "Mot de passe: ", "mot de passe actuel : "]
+        case "es": ["contraseña: ", "mi contraseña es ", "clave: ", "Contraseña = ", "la contraseña actual es "]
+        default: ["password: ", "my password is ", "pwd=", "Password: ", "the password is ", "passcode: ", "pw: ", "new password - "]
         }
         let keyLeads: [String] = switch region.language {
         case "de": ["API-Schlüssel: ", "Token: ", "api_key=", "Schlüssel: "]

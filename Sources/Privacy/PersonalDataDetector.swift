@@ -151,18 +151,34 @@ public struct PersonalDataDetector: Sendable {
     /// The words before `range` in its sentence (up to 40 characters).
     static func sentenceBefore(_ range: Range<String.Index>, in text: String) -> String {
         let window = before(range, in: text, count: 40)
-        guard let end = window.lastIndex(where: { ".!?\n".contains($0) }),
-              window.index(after: end) == window.endIndex || window[window.index(after: end)].isWhitespace else { return window }
-        return String(window[window.index(after: end)...])
+        // A line break ends a sentence; so does . ! ? before a space (not the dot of `v2.1`).
+        let end = window.indices.last { index in
+            let character = window[index]
+            if character.isNewline { return true }
+            guard ".!?".contains(character) else { return false }
+            let next = window.index(after: index)
+            return next == window.endIndex || window[next].isWhitespace
+        }
+        return end.map { String(window[window.index(after: $0)...]) } ?? window
     }
 
-    static func says(_ pattern: NSRegularExpression, before range: Range<String.Index>, in text: String) -> Bool {
+    /// Where the last word of `pattern` stands in the sentence before `range` (UTF-16 offset), if any.
+    static func lastMention(_ pattern: NSRegularExpression, before range: Range<String.Index>, in text: String) -> Int? {
         let window = sentenceBefore(range, in: text)
-        return pattern.firstMatch(in: window, range: NSRange(location: 0, length: (window as NSString).length)) != nil
+        return pattern.matches(in: window, range: NSRange(location: 0, length: (window as NSString).length)).last?.range.location
     }
 
     static func hasPhoneContext(before range: Range<String.Index>, in text: String) -> Bool {
-        says(phoneContext, before: range, in: text)
+        lastMention(phoneContext, before: range, in: text) != nil
+    }
+
+    /// A word nearer the number, or qualifying the phone word, says it is something else ("order #1301013 … reach
+    /// me at 020 8475 9913" is a phone: "reach" is nearer; "tracking number 0897 2543 9089" and "Bestellnummer" are
+    /// not).
+    static func saysNotPhone(before range: Range<String.Index>, in text: String) -> Bool {
+        guard let negative = lastMention(notPhoneContext, before: range, in: text) else { return false }
+        guard let positive = lastMention(phoneContext, before: range, in: text) else { return true }
+        return negative > positive - 12
     }
 
     static func phones(_ text: String, _ ns: NSString) -> [PersonalDataSpan] {
@@ -174,7 +190,7 @@ public struct PersonalDataDetector: Sendable {
             let digits = text[range].filter(\.isNumber).count
             guard (8...15).contains(digits), !continues(after: range, in: text), !moreDigitGroups(around: range, in: text) else { continue }
             // `00` dialled abroad: a grouped number of 10 digits or more (a bare 00121550 is a case number).
-            if text[range].hasPrefix("00") && (digits < 10 || !text[range].contains { !$0.isNumber } || says(notPhoneContext, before: range, in: text)) {
+            if text[range].hasPrefix("00") && (digits < 10 || !text[range].contains { !$0.isNumber } || saysNotPhone(before: range, in: text)) {
                 continue
             }
             if let previous = character(before: range, in: text), previous.isLetter || previous.isNumber { continue }
@@ -188,7 +204,7 @@ public struct PersonalDataDetector: Sendable {
         where !preceded(range, in: text) && !continues(after: range, in: text) && !moreDigitGroups(around: range, in: text) {
             let raw = text[range]
             let digits = raw.filter(\.isNumber)
-            guard (9...12).contains(digits.count), !Self.looksLikeDate(String(raw)), !says(notPhoneContext, before: range, in: text) else { continue }
+            guard (9...12).contains(digits.count), !Self.looksLikeDate(String(raw)), !saysNotPhone(before: range, in: text) else { continue }
             // A run of digits without any separator is a phone number only where a word says so.
             let separated = raw.contains { !$0.isNumber }
             if !separated && !hasPhoneContext(before: range, in: text) { continue }
@@ -197,7 +213,7 @@ public struct PersonalDataDetector: Sendable {
         for (range, _) in matches(spanishPhone, in: text, ns)
         where !preceded(range, in: text) && !continues(after: range, in: text) && !moreDigitGroups(around: range, in: text) {
             let raw = text[range]
-            guard raw.filter(\.isNumber).count == 9, !Self.looksLikeDate(String(raw)), !says(notPhoneContext, before: range, in: text) else { continue }
+            guard raw.filter(\.isNumber).count == 9, !Self.looksLikeDate(String(raw)), !saysNotPhone(before: range, in: text) else { continue }
             // Spaced as Spanish numbers are written (912 345 678, 612 34 56 78), or any way where a word says so.
             let spaced = raw.contains(" ") && !raw.contains(".")
             if !spaced && !hasPhoneContext(before: range, in: text) { continue }
@@ -233,10 +249,18 @@ public struct PersonalDataDetector: Sendable {
     /// A space or dash and more digits right before or after: the span is part of a longer number (a tracking
     /// number of 20+ digits in groups).
     static func moreDigitGroups(around range: Range<String.Index>, in text: String) -> Bool {
-        let after = text[range.upperBound...].prefix(2)
-        if after.count == 2, " -".contains(after.first!), after.last!.isNumber { return true }
-        let before = text[..<range.lowerBound].suffix(2)
-        return before.count == 2 && " -".contains(before.last!) && before.first!.isNumber
+        // The neighbouring token, across one space or dash, is a group of digits only.
+        func isDigitGroup<S: StringProtocol>(_ token: S) -> Bool { !token.isEmpty && token.count <= 6 && token.allSatisfy(\.isNumber) }
+        let after = text[range.upperBound...]
+        if let first = after.first, " -".contains(first) {
+            if isDigitGroup(after.dropFirst().prefix { !$0.isWhitespace && !",.;:)".contains($0) }) { return true }
+        }
+        let before = text[..<range.lowerBound]
+        if let last = before.last, " -".contains(last) {
+            let token = before.dropLast().reversed().prefix { !$0.isWhitespace && !"(:".contains($0) }
+            if isDigitGroup(String(token)) { return true }
+        }
+        return false
     }
 
     /// The issuer prefixes of the networks: Visa 4, Mastercard 51–55 and 2221–2720, Amex 34/37, Discover 6011/644–649/65,
@@ -271,7 +295,7 @@ public struct PersonalDataDetector: Sendable {
 
     // MARK: - IBAN
 
-    static let ibanPattern = regex(#"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}"#)
+    static let ibanPattern = regex(#"\b[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}"#)
 
     static func ibans(_ text: String, _ ns: NSString) -> [PersonalDataSpan] {
         ibanShaped(text, ns).compactMap { candidate in
@@ -285,7 +309,7 @@ public struct PersonalDataDetector: Sendable {
     static func ibanShaped(_ text: String, _ ns: NSString) -> [Range<String.Index>] {
         matches(ibanPattern, in: text, ns).compactMap { range, _ in
             guard !preceded(range, in: text) else { return nil }
-            let country = String(text[range].prefix(2))
+            let country = String(text[range].prefix(2)).uppercased()
             guard let length = Checksums.ibanLengths[country] else { return nil }
             // Take exactly the country's length of characters, skipping spaces; a longer match ran into the next word.
             var index = range.lowerBound, taken = 0
@@ -427,7 +451,7 @@ public struct PersonalDataDetector: Sendable {
     static let bearerPattern = regex(#"\bBearer\s+([A-Za-z0-9._~+/-]{16,}=*)"#, caseInsensitive: true)
     /// A password word, a separator, and the value.
     static let passwordPattern = regex(
-        #"\b(?:password|passwd|pwd|passcode|passwort|kennwort|contraseña|contrasena|clave|mot de passe|mdp|code pin|pin)\b(?: (?:is|was|ist|war|lautet|es|era|est|était|:))?\s*(?:[:=]|is|ist|lautet|es|est)?\s*["'“«]?([^\s"'”»]{4,64})"#,
+        #"\b(?:password|passwd|pwd|pw|passcode|passwort|kennwort|contraseña|contrasena|clave|mot de passe|mdp|code pin|pin)\b(?: (?:actuel|actual|aktuelles|aktuell|current|nuevo|nueva|nouveau|neues))?(?: (?:is|was|ist|war|lautet|es|era|est|était|:|-|–))?\s*(?:[:=]|is|ist|lautet|es|est)?\s*["'“«]?([^\s"'”»]{4,64})"#,
         caseInsensitive: true)
     /// A key word, a separator, and a long value.
     static let keyValuePattern = regex(
@@ -445,7 +469,7 @@ public struct PersonalDataDetector: Sendable {
             let value = String(text[range])
             let whole = ns.substring(with: match.range)
             // "password: hunter2", "Passwort ist Sommer2024!"; not "password reset", "Reset password: open Settings".
-            let explicit = whole.contains(":") || whole.contains("=")
+            let explicit = whole.contains(":") || whole.contains("=") || whole.contains(" - ") || whole.contains(" – ")
             guard value.count >= 4, Self.looksLikePassword(value, explicit: explicit) else { continue }
             spans.append(span(.secret, range, in: text))
         }
