@@ -295,7 +295,8 @@ public struct PersonalDataDetector: Sendable {
 
     // MARK: - IBAN
 
-    static let ibanPattern = regex(#"\b[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}"#)
+    /// In a lookahead, so a candidate starting inside an earlier one (`SO9516763 … IE24MBGD…`) is still tried.
+    static let ibanPattern = regex(#"\b(?=([A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}))"#)
 
     static func ibans(_ text: String, _ ns: NSString) -> [PersonalDataSpan] {
         ibanShaped(text, ns).compactMap { candidate in
@@ -307,7 +308,7 @@ public struct PersonalDataDetector: Sendable {
     /// Country code, check digits and the country's length of characters, grouped by four or not; check digits
     /// not verified.
     static func ibanShaped(_ text: String, _ ns: NSString) -> [Range<String.Index>] {
-        matches(ibanPattern, in: text, ns).compactMap { range, _ in
+        matches(ibanPattern, in: text, ns, group: 1).compactMap { range, _ in
             guard !preceded(range, in: text) else { return nil }
             let country = String(text[range].prefix(2)).uppercased()
             guard let length = Checksums.ibanLengths[country] else { return nil }

@@ -58,6 +58,7 @@ private func found(_ text: String) -> [String] {
         ("Amex 3782-822463-10005 declined", "card: 3782-822463-10005"),
         ("Unsere IBAN lautet DE89 3704 0044 0532 0130 00.", "iban: DE89 3704 0044 0532 0130 00"),
         ("Refund to GB82WEST12345698765432 please", "iban: GB82WEST12345698765432"),
+        ("Re: order SO9516763 Our IBAN is de89370400440532013000 for it", "iban: de89370400440532013000"),
         ("Blocked from 203.0.113.42 all day.", "ip_address: 203.0.113.42"),
         ("The server 2001:db8::8a2e:370:7334 refuses.", "ip_address: 2001:db8::8a2e:370:7334"),
         ("Ship it to 1600 Amherst Street, Apt 4B, Springfield, IL 62704.", "address: 1600 Amherst Street, Apt 4B, Springfield, IL 62704"),
