@@ -16,12 +16,12 @@ struct EvalPIICommand: AsyncParsableCommand {
             ids, tracking numbers failing Luhn, plain numbers, identifiers failing their checksum). The ground truth is \
             what was inserted; a value counts as found when a span of its type covers it whole. Reports precision, \
             recall and F2 per type and overall with n, and how many look-alikes were flagged. The same seed gives the \
-            same set; the detector was developed on seeds 1 and 7, the README reports seed 2028.
+            same set; the detector was developed on seeds 1 and 7, the README reports seed 2029.
             """
     )
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "Seed of the generated set (the detector was developed on seeds 1 and 7; 2027 found one bug).") var seed: UInt64 = 2028
+    @Option(help: "Seed of the generated set (the detector was developed on seeds 1 and 7; 2027 and 2028 each showed one bug, fixed).") var seed: UInt64 = 2029
     @Option(help: "Personal-data values to generate (at least).") var entities = 2_400
     @Option(help: "Look-alikes to generate (at least).") var lookAlikes = 2_400
     @Option(help: "Write every miss and false positive to this JSONL file.") var details: String?

@@ -320,6 +320,11 @@ public struct PersonalDataDetector: Sendable {
             }
             guard taken == length else { return nil }
             let candidate = range.lowerBound..<index
+            // Written as banks print it: all in one case, and in one piece or in groups of four.
+            let written = text[candidate]
+            guard !(written.contains(where: \.isUppercase) && written.contains(where: \.isLowercase)) else { return nil }
+            let groups = written.split(separator: " ")
+            guard groups.count == 1 || groups.dropLast().allSatisfy({ $0.count == 4 }) else { return nil }
             if let next = character(after: candidate, in: text), next.isLetter || next.isNumber { return nil }
             return candidate
         }

@@ -68,6 +68,7 @@ private func found(_ text: String) -> [String] {
         ("Enviad el repuesto a C/ Gran Vía 28, 3º B, 28013 Madrid.", "address: C/ Gran Vía 28, 3º B, 28013 Madrid"),
         ("My SSN is 123-45-6789.", "national_id: 123-45-6789"),
         ("NI number AB 12 34 56 C", "national_id: AB 12 34 56 C"),
+        ("The form asked for GE106537D and then failed.", "national_id: GE106537D"),
         ("DNI/NIE: X1234567L", "national_id: X1234567L"),
         ("Mi documento es 12345678Z.", "national_id: 12345678Z"),
         ("N° de sécurité sociale : 1 84 12 76 451 089 46", "national_id: 1 84 12 76 451 089 46"),
