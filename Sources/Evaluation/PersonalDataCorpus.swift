@@ -67,7 +67,9 @@ public struct PersonalDataCorpus: Sendable {
                 sentences.append(Values.lookAlikeSentence(kind, region, &random))
                 lookAlikeCount += 1
             }
-            if Int.random(in: 0..<3, using: &random) == 0 { sentences.append(Sentence(Templates.filler[region.language]!.randomElement(using: &random)!)) }
+            if Int.random(in: 0..<3, using: &random) == 0 {
+                sentences.append(Sentence(Templates.filler[region.language]!.randomElement(using: &random)!))
+            }
             sentences.shuffle(using: &random)
             if Bool.random(using: &random) { sentences.insert(Sentence(Templates.greeting[region.language]!.randomElement(using: &random)!), at: 0) }
             examples.append(Self.join(sentences, language: region.language, separator: Bool.random(using: &random) ? " " : "\n"))
@@ -197,15 +199,16 @@ enum Values {
     static func email(_ region: Region, _ random: inout SeededRandom) -> String {
         let first = pick(firstNames[region]!, &random).folding(options: .diacriticInsensitive, locale: nil)
         let last = pick(lastNames[region]!, &random)
-        let local: String = switch Int.random(in: 0..<7, using: &random) {
-        case 0: "\(first).\(last)"
-        case 1: "\(first.prefix(1))\(last)"
-        case 2: "\(first)_\(last)\(number(1...99, &random))"
-        case 3: "\(first).\(last)+support"
-        case 4: "\(last).\(first)"
-        case 5: "\(first)\(number(1970...2005, &random))"
-        default: "\(first.capitalized).\(last.capitalized)"
-        }
+        let local: String =
+            switch Int.random(in: 0..<7, using: &random) {
+            case 0: "\(first).\(last)"
+            case 1: "\(first.prefix(1))\(last)"
+            case 2: "\(first)_\(last)\(number(1...99, &random))"
+            case 3: "\(first).\(last)+support"
+            case 4: "\(last).\(first)"
+            case 5: "\(first)\(number(1970...2005, &random))"
+            default: "\(first.capitalized).\(last.capitalized)"
+            }
         return local + "@" + pick(mailDomains[region]!, &random)
     }
 
@@ -215,15 +218,21 @@ enum Values {
         switch region {
         case .us:
             let (a, e, l) = (number(201...989, &random), number(200...989, &random), digits(4, &random))
-            return pick(["(\(a)) \(e)-\(l)", "\(a)-\(e)-\(l)", "\(a).\(e).\(l)", "+1 \(a) \(e) \(l)", "+1 (\(a)) \(e)-\(l)",
-                         "+1-\(a)-\(e)-\(l)", "1-\(a)-\(e)-\(l)", "(\(a))\(e)-\(l)", "+1.\(a).\(e).\(l)", "\(a) \(e) \(l)"], &random)
+            return pick(
+                [
+                    "(\(a)) \(e)-\(l)", "\(a)-\(e)-\(l)", "\(a).\(e).\(l)", "+1 \(a) \(e) \(l)", "+1 (\(a)) \(e)-\(l)",
+                    "+1-\(a)-\(e)-\(l)", "1-\(a)-\(e)-\(l)", "(\(a))\(e)-\(l)", "+1.\(a).\(e).\(l)", "\(a) \(e) \(l)",
+                ], &random)
         case .gb:
             let london = "20 \(number(3...8, &random))\(digits(3, &random)) \(digits(4, &random))"
             let mobile = "7\(number(400...999, &random)) \(digits(6, &random))"
             let city = "1\(number(13...99, &random)) \(digits(3, &random)) \(digits(4, &random))"
             let national = pick([london, mobile, city], &random)
-            return pick(["0" + national, "0" + national, "+44 " + national, "+44 (0)" + national, "0044 " + national,
-                         "+44 (0) " + national, "0" + national.filter { $0 != " " }], &random)
+            return pick(
+                [
+                    "0" + national, "0" + national, "+44 " + national, "+44 (0)" + national, "0044 " + national,
+                    "+44 (0) " + national, "0" + national.filter { $0 != " " },
+                ], &random)
         case .de:
             let area = pick(["30", "89", "40", "221", "69", "711", "351", "511"], &random)
             let mobile = pick(["151", "160", "170", "171", "172", "176", "157"], &random)
@@ -233,18 +242,26 @@ enum Values {
             let rest = prefix == area ? subscriber : mobileSubscriber
             // Grouped as written by hand: 123 456 78, 12 34 56 7.
             let chars = Array(rest)
-            let grouped = chars.count >= 8 ? "\(String(chars[0..<3])) \(String(chars[3..<6])) \(String(chars[6...]))"
+            let grouped =
+                chars.count >= 8
+                ? "\(String(chars[0..<3])) \(String(chars[3..<6])) \(String(chars[6...]))"
                 : "\(String(chars[0..<3])) \(String(chars[3...]))"
-            return pick(["0\(prefix) \(rest)", "0\(prefix)/\(rest)", "0\(prefix)-\(rest)", "(0\(prefix)) \(grouped)",
-                         "+49 \(prefix) \(rest)", "+49 (0)\(prefix) \(rest)", "0049 \(prefix) \(rest)", "+49 \(prefix) \(grouped)",
-                         "+49-\(prefix)-\(rest)", "+49\(prefix)\(rest)"], &random)
+            return pick(
+                [
+                    "0\(prefix) \(rest)", "0\(prefix)/\(rest)", "0\(prefix)-\(rest)", "(0\(prefix)) \(grouped)",
+                    "+49 \(prefix) \(rest)", "+49 (0)\(prefix) \(rest)", "0049 \(prefix) \(rest)", "+49 \(prefix) \(grouped)",
+                    "+49-\(prefix)-\(rest)", "+49\(prefix)\(rest)",
+                ], &random)
         case .fr:
             let first = pick(["1", "2", "3", "4", "5", "6", "7", "9"], &random)
             let pairs = (0..<4).map { _ in digits(2, &random) }
-            return pick(["0\(first) " + pairs.joined(separator: " "), "0\(first)." + pairs.joined(separator: "."),
-                         "0\(first)-" + pairs.joined(separator: "-"), "+33 \(first) " + pairs.joined(separator: " "),
-                         "+33 (0)\(first) " + pairs.joined(separator: " "), "0033 \(first) " + pairs.joined(separator: " "),
-                         "+33\(first)" + pairs.joined()], &random)
+            return pick(
+                [
+                    "0\(first) " + pairs.joined(separator: " "), "0\(first)." + pairs.joined(separator: "."),
+                    "0\(first)-" + pairs.joined(separator: "-"), "+33 \(first) " + pairs.joined(separator: " "),
+                    "+33 (0)\(first) " + pairs.joined(separator: " "), "0033 \(first) " + pairs.joined(separator: " "),
+                    "+33\(first)" + pairs.joined(),
+                ], &random)
         case .es:
             let mobile = pick(["6", "7"], &random) + digits(8, &random)
             let fixed = pick(["91", "93", "95", "96", "98"], &random) + digits(7, &random)
@@ -260,11 +277,12 @@ enum Values {
     // MARK: Card
 
     static func card(_ random: inout SeededRandom) -> String {
-        let (prefix, length): (String, Int) = pick([
-            ("4", 16), ("4", 16), ("4", 13), ("5\(Int.random(in: 1...5, using: &random))", 16),
-            (String(Int.random(in: 2221...2720, using: &random)), 16), (pick(["34", "37"], &random), 15), ("6011", 16),
-            ("65", 16), ("35\(Int.random(in: 28...89, using: &random))", 16), ("36", 14), ("62", 19), ("6759", 18),
-        ], &random)
+        let (prefix, length): (String, Int) = pick(
+            [
+                ("4", 16), ("4", 16), ("4", 13), ("5\(Int.random(in: 1...5, using: &random))", 16),
+                (String(Int.random(in: 2221...2720, using: &random)), 16), (pick(["34", "37"], &random), 15), ("6011", 16),
+                ("65", 16), ("35\(Int.random(in: 28...89, using: &random))", 16), ("36", 14), ("62", 19), ("6759", 18),
+            ], &random)
         var body = prefix + digits(length - prefix.count - 1, &random)
         body += String(Checksums.luhnCheckDigit(body))
         let separator = pick([" ", " ", "-", ""], &random)
@@ -277,22 +295,24 @@ enum Values {
     // MARK: IBAN
 
     static func iban(_ region: Region, _ random: inout SeededRandom) -> String {
-        let home: String = switch region {
-        case .us: pick(["GB", "NL", "IE", "DE"], &random)
-        case .gb: "GB"
-        case .de: pick(["DE", "DE", "DE", "AT", "CH"], &random)
-        case .fr: pick(["FR", "FR", "FR", "BE", "LU"], &random)
-        case .es: pick(["ES", "ES", "ES", "PT", "IT"], &random)
-        }
+        let home: String =
+            switch region {
+            case .us: pick(["GB", "NL", "IE", "DE"], &random)
+            case .gb: "GB"
+            case .de: pick(["DE", "DE", "DE", "AT", "CH"], &random)
+            case .fr: pick(["FR", "FR", "FR", "BE", "LU"], &random)
+            case .es: pick(["ES", "ES", "ES", "PT", "IT"], &random)
+            }
         let country = Int.random(in: 0..<8, using: &random) == 0 ? pick(["NL", "IT", "BE", "PL", "SE", "FR", "ES", "DE"], &random) : home
         let letters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
         func letter() -> String { String(letters.randomElement(using: &random)!) }
-        let bban: String = switch country {
-        case "GB", "IE": letter() + letter() + letter() + letter() + digits(14, &random)
-        case "NL": letter() + letter() + letter() + letter() + digits(10, &random)
-        case "IT": letter() + digits(22, &random)
-        default: digits(Checksums.ibanLengths[country]! - 4, &random)
-        }
+        let bban: String =
+            switch country {
+            case "GB", "IE": letter() + letter() + letter() + letter() + digits(14, &random)
+            case "NL": letter() + letter() + letter() + letter() + digits(10, &random)
+            case "IT": letter() + digits(22, &random)
+            default: digits(Checksums.ibanLengths[country]! - 4, &random)
+            }
         let compact = country + Checksums.ibanCheckDigits(country: country, bban: bban) + bban
         guard Int.random(in: 0..<4, using: &random) != 0 else { return Int.random(in: 0..<6, using: &random) == 0 ? compact.lowercased() : compact }
         let chars = Array(compact)
@@ -304,7 +324,8 @@ enum Values {
     static func ip(_ random: inout SeededRandom) -> String {
         if Int.random(in: 0..<3, using: &random) > 0 {
             let first = pick([10, 172, 192, 81, 85, 62, 203, 198, 46, 91, 145, 212], &random)
-            return "\(first).\(Int.random(in: 0...255, using: &random)).\(Int.random(in: 0...255, using: &random)).\(Int.random(in: 1...254, using: &random))"
+            return
+                "\(first).\(Int.random(in: 0...255, using: &random)).\(Int.random(in: 0...255, using: &random)).\(Int.random(in: 1...254, using: &random))"
         }
         let groups = (0..<8).map { _ in String(Int.random(in: 0...0xFFFF, using: &random), radix: 16) }
         switch Int.random(in: 0..<4, using: &random) {
@@ -323,39 +344,64 @@ enum Values {
             let street = pick(["Oak", "Maple", "Amherst", "Lincoln", "Washington", "Cedar Hill", "N. Main", "Martin Luther King"], &random)
             let suffix = pick(["Street", "St.", "Avenue", "Ave", "Road", "Blvd", "Lane", "Drive", "Court", "Way"], &random)
             let unit = Bool.random(using: &random) ? "" : pick([", Apt 4B", ", Suite 210", " #12", ", Unit 3"], &random)
-            let (city, state) = pick([("Springfield", "IL"), ("San Francisco", "CA"), ("Austin", "TX"), ("Brooklyn", "NY"),
-                                      ("Salt Lake City", "UT"), ("Portland", "OR"), ("Miami", "FL")], &random)
+            let (city, state) = pick(
+                [
+                    ("Springfield", "IL"), ("San Francisco", "CA"), ("Austin", "TX"), ("Brooklyn", "NY"),
+                    ("Salt Lake City", "UT"), ("Portland", "OR"), ("Miami", "FL"),
+                ], &random)
             let zip = digits(5, &random) + (Int.random(in: 0..<4, using: &random) == 0 ? "-" + digits(4, &random) : "")
             return "\(Int.random(in: 1...9999, using: &random)) \(street) \(suffix)\(unit), \(city)\(pick([", ", " "], &random))\(state) \(zip)"
         case .gb:
             let street = pick(["Baker", "Mill", "Church", "Station", "Victoria", "Kings", "Queen Anne", "Park View"], &random)
             let suffix = pick(["Street", "Road", "Lane", "Close", "Gardens", "Crescent", "Avenue", "Terrace"], &random)
-            let (city, area) = pick([("London", "NW1"), ("Leeds", "LS1"), ("Manchester", "M1"), ("Bristol", "BS8"),
-                                     ("London", "SW1A"), ("Birmingham", "B33"), ("Croydon", "CR2"), ("London", "EC1A")], &random)
+            let (city, area) = pick(
+                [
+                    ("London", "NW1"), ("Leeds", "LS1"), ("Manchester", "M1"), ("Bristol", "BS8"),
+                    ("London", "SW1A"), ("Birmingham", "B33"), ("Croydon", "CR2"), ("London", "EC1A"),
+                ], &random)
             let letters = Array("ABDEFGHJLNPQRSTUWXYZ")
-            let postcode = "\(area) \(Int.random(in: 1...9, using: &random))\(letters.randomElement(using: &random)!)\(letters.randomElement(using: &random)!)"
+            let postcode =
+                "\(area) \(Int.random(in: 1...9, using: &random))\(letters.randomElement(using: &random)!)\(letters.randomElement(using: &random)!)"
             let flat = Int.random(in: 0..<4, using: &random) == 0 ? "Flat \(Int.random(in: 1...20, using: &random)), " : ""
             let house = "\(Int.random(in: 1...250, using: &random))\(Int.random(in: 0..<6, using: &random) == 0 ? "B" : "")"
             return "\(flat)\(house) \(street) \(suffix), \(city)\(pick([", ", " "], &random))\(postcode)"
         case .de:
-            let street = pick(["Hauptstraße", "Berliner Straße", "Goethestr.", "Am Lindenweg", "Schillerplatz", "Bahnhofstraße",
-                               "Rosenweg", "Kaiserallee", "Alte Gasse", "Mühlenweg"], &random)
-            let (plz, city) = pick([("10115", "Berlin"), ("80331", "München"), ("50667", "Köln"), ("60313", "Frankfurt am Main"),
-                                    ("20095", "Hamburg"), ("70173", "Stuttgart"), ("01067", "Dresden")], &random)
+            let street = pick(
+                [
+                    "Hauptstraße", "Berliner Straße", "Goethestr.", "Am Lindenweg", "Schillerplatz", "Bahnhofstraße",
+                    "Rosenweg", "Kaiserallee", "Alte Gasse", "Mühlenweg",
+                ], &random)
+            let (plz, city) = pick(
+                [
+                    ("10115", "Berlin"), ("80331", "München"), ("50667", "Köln"), ("60313", "Frankfurt am Main"),
+                    ("20095", "Hamburg"), ("70173", "Stuttgart"), ("01067", "Dresden"),
+                ], &random)
             let house = "\(Int.random(in: 1...180, using: &random))\(Int.random(in: 0..<5, using: &random) == 0 ? "a" : "")"
             return "\(street) \(house), \(plz) \(city)"
         case .fr:
             let house = "\(Int.random(in: 1...220, using: &random))\(Int.random(in: 0..<6, using: &random) == 0 ? " bis" : "")"
-            let street = pick(["rue de la Paix", "avenue Victor Hugo", "boulevard Haussmann", "place Bellecour", "rue du Faubourg Saint-Antoine",
-                               "chemin des Vignes", "allée des Tilleuls", "Rue Nationale", "quai de la Loire"], &random)
-            let (cp, city) = pick([("75002", "Paris"), ("69006", "Lyon"), ("13001", "Marseille"), ("31000", "Toulouse"),
-                                   ("42000", "Saint-Étienne"), ("13100", "Aix-en-Provence"), ("44000", "Nantes")], &random)
+            let street = pick(
+                [
+                    "rue de la Paix", "avenue Victor Hugo", "boulevard Haussmann", "place Bellecour", "rue du Faubourg Saint-Antoine",
+                    "chemin des Vignes", "allée des Tilleuls", "Rue Nationale", "quai de la Loire",
+                ], &random)
+            let (cp, city) = pick(
+                [
+                    ("75002", "Paris"), ("69006", "Lyon"), ("13001", "Marseille"), ("31000", "Toulouse"),
+                    ("42000", "Saint-Étienne"), ("13100", "Aix-en-Provence"), ("44000", "Nantes"),
+                ], &random)
             return "\(house) \(street)\(pick([", ", " "], &random))\(cp) \(city)"
         case .es:
-            let street = pick(["Calle Mayor", "C/ Gran Vía", "Avenida de la Constitución", "Paseo de Gracia", "Plaza Mayor",
-                               "Calle de Alcalá", "Avda. Diagonal", "Camino Real"], &random)
-            let (cp, city) = pick([("28013", "Madrid"), ("08008", "Barcelona"), ("41001", "Sevilla"), ("46002", "Valencia"),
-                                   ("37002", "Salamanca"), ("29001", "Málaga")], &random)
+            let street = pick(
+                [
+                    "Calle Mayor", "C/ Gran Vía", "Avenida de la Constitución", "Paseo de Gracia", "Plaza Mayor",
+                    "Calle de Alcalá", "Avda. Diagonal", "Camino Real",
+                ], &random)
+            let (cp, city) = pick(
+                [
+                    ("28013", "Madrid"), ("08008", "Barcelona"), ("41001", "Sevilla"), ("46002", "Valencia"),
+                    ("37002", "Salamanca"), ("29001", "Málaga"),
+                ], &random)
             let floor = Bool.random(using: &random) ? "" : ", \(Int.random(in: 1...9, using: &random))º \(pick(["A", "B", "C", "D"], &random))"
             return "\(street)\(pick([" ", ", "], &random))\(Int.random(in: 1...200, using: &random))\(floor), \(cp) \(city)"
         }
@@ -371,8 +417,9 @@ enum Values {
         case .gb:
             let first = Array("ABCEGHJKLMNOPRSTWXYZ"), second = Array("ABCEGHJKLMNPRSTWXYZ")
             var prefix = ""
-            repeat { prefix = "\(first.randomElement(using: &random)!)\(second.randomElement(using: &random)!)" }
-            while ["BG", "GB", "NK", "KN", "TN", "NT", "ZZ"].contains(prefix)
+            repeat {
+                prefix = "\(first.randomElement(using: &random)!)\(second.randomElement(using: &random)!)"
+            } while ["BG", "GB", "NK", "KN", "TN", "NT", "ZZ"].contains(prefix)
             let (a, b, c) = (digits(2, &random), digits(2, &random), digits(2, &random))
             let suffix = pick(["A", "B", "C", "D"], &random)
             return Bool.random(using: &random) ? "\(prefix) \(a) \(b) \(c) \(suffix)" : "\(prefix)\(a)\(b)\(c)\(suffix)"
@@ -384,7 +431,8 @@ enum Values {
             let lead = pick(["X", "Y", "Z"], &random), n = digits(7, &random)
             return lead + n + String(Checksums.spanishIDLetter(lead + n)!)
         case .fr:
-            let body = "\(pick(["1", "2"], &random))\(digits(2, &random))\(number(1...12, &random, width: 2))\(number(1...95, &random, width: 2))\(digits(3, &random))\(digits(3, &random))"
+            let body =
+                "\(pick(["1", "2"], &random))\(digits(2, &random))\(number(1...12, &random, width: 2))\(number(1...95, &random, width: 2))\(digits(3, &random))\(digits(3, &random))"
             let key = 97 - Int(body)! % 97
             let compact = body + String(format: "%02d", key)
             guard Bool.random(using: &random) else { return compact }
@@ -392,8 +440,9 @@ enum Values {
             return [c[0..<1], c[1..<3], c[3..<5], c[5..<7], c[7..<10], c[10..<13], c[13..<15]].map { String($0) }.joined(separator: " ")
         case .de:
             var first10 = ""
-            repeat { first10 = String(Int.random(in: 1...9, using: &random)) + digits(9, &random) }
-            while Checksums.germanTaxIDCheckDigit(first10) == nil
+            repeat {
+                first10 = String(Int.random(in: 1...9, using: &random)) + digits(9, &random)
+            } while Checksums.germanTaxIDCheckDigit(first10) == nil
             let id = first10 + String(Checksums.germanTaxIDCheckDigit(first10)!)
             let c = Array(id)
             return Bool.random(using: &random) ? id : "\(String(c[0..<2])) \(String(c[2..<5])) \(String(c[5..<8])) \(String(c[8..<11]))"
@@ -410,38 +459,48 @@ enum Values {
 
     static func password(_ random: inout SeededRandom) -> String {
         let word = pick(["Summer", "Bayern", "Paris", "Madrid", "sunshine", "Orbitask", "Welcome", "Dragon", "Hunter", "Barça", "Soleil"], &random)
-        return pick([
-            "\(word)\(number(1...2026, &random))\(pick(["!", "#", "$", "?!", "*"], &random))",
-            "\(word.lowercased())\(digits(2, &random))",
-            randomString(Int.random(in: 10...16, using: &random), &random, from: alphanumerics + Array("!#$%&*+-=@^_")),
-            "P@ssw0rd\(digits(2, &random))", "Tr0ub4dor&\(digits(1, &random))",
-            "\(word)-\(pick(["Blue", "Cat", "Tree"], &random))-\(digits(3, &random))",
-        ], &random)
+        return pick(
+            [
+                "\(word)\(number(1...2026, &random))\(pick(["!", "#", "$", "?!", "*"], &random))",
+                "\(word.lowercased())\(digits(2, &random))",
+                randomString(Int.random(in: 10...16, using: &random), &random, from: alphanumerics + Array("!#$%&*+-=@^_")),
+                "P@ssw0rd\(digits(2, &random))", "Tr0ub4dor&\(digits(1, &random))",
+                "\(word)-\(pick(["Blue", "Cat", "Tree"], &random))-\(digits(3, &random))",
+            ], &random)
     }
 
     /// A secret as written: the words before it (not labelled) and the value.
     static func secret(_ region: Region, _ random: inout SeededRandom) -> (lead: String, value: String) {
-        let passwordLeads: [String] = switch region.language {
-        case "de": ["Passwort: ", "mein Passwort ist ", "Kennwort: ", "das Passwort lautet ", "Passwort = ", "PW: "]
-        case "fr": ["mot de passe : ", "mon mot de passe est ", "mdp: ", "Mot de passe: ", "mot de passe actuel : "]
-        case "es": ["contraseña: ", "mi contraseña es ", "clave: ", "Contraseña = ", "la contraseña actual es "]
-        default: ["password: ", "my password is ", "pwd=", "Password: ", "the password is ", "passcode: ", "pw: ", "new password - "]
-        }
-        let keyLeads: [String] = switch region.language {
-        case "de": ["API-Schlüssel: ", "Token: ", "api_key=", "Schlüssel: "]
-        case "fr": ["clé API : ", "token: ", "clé: ", "api_key="]
-        case "es": ["clave API: ", "token: ", "clave de API: ", "api_key="]
-        default: ["API key: ", "token: ", "api_key=", "secret: ", "access token: ", "client secret = "]
-        }
+        let passwordLeads: [String] =
+            switch region.language {
+            case "de": ["Passwort: ", "mein Passwort ist ", "Kennwort: ", "das Passwort lautet ", "Passwort = ", "PW: "]
+            case "fr": ["mot de passe : ", "mon mot de passe est ", "mdp: ", "Mot de passe: ", "mot de passe actuel : "]
+            case "es": ["contraseña: ", "mi contraseña es ", "clave: ", "Contraseña = ", "la contraseña actual es "]
+            default: ["password: ", "my password is ", "pwd=", "Password: ", "the password is ", "passcode: ", "pw: ", "new password - "]
+            }
+        let keyLeads: [String] =
+            switch region.language {
+            case "de": ["API-Schlüssel: ", "Token: ", "api_key=", "Schlüssel: "]
+            case "fr": ["clé API : ", "token: ", "clé: ", "api_key="]
+            case "es": ["clave API: ", "token: ", "clave de API: ", "api_key="]
+            default: ["API key: ", "token: ", "api_key=", "secret: ", "access token: ", "client secret = "]
+            }
         let header = Data(#"{"alg":"HS256","typ":"JWT"}"#.utf8).base64URL
-        let payload = Data(#"{"sub":"\#(digits(6, &random))","name":"\#(pick(firstNames[region]!, &random))","iat":\#(number(1_600_000_000...1_800_000_000, &random))}"#.utf8).base64URL
+        let payload = Data(
+            #"{"sub":"\#(digits(6, &random))","name":"\#(pick(firstNames[region]!, &random))","iat":\#(number(1_600_000_000...1_800_000_000, &random))}"#
+                .utf8
+        ).base64URL
         switch Int.random(in: 0..<10, using: &random) {
         case 0, 1, 2: return (pick(passwordLeads, &random), password(&random))
         case 3: return ("", "sk-" + pick(["", "proj-"], &random) + randomString(Int.random(in: 32...48, using: &random), &random))
         case 4: return ("", "ghp_" + randomString(36, &random))
         case 5: return ("", "AKIA" + randomString(16, &random, from: Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")))
         case 6: return ("", header + "." + payload + "." + randomString(43, &random, from: alphanumerics + ["-", "_"]))
-        case 7: return (pick(["Authorization: Bearer ", "Bearer ", "bearer "], &random), randomString(Int.random(in: 24...40, using: &random), &random, from: alphanumerics + ["-", "_"]))
+        case 7:
+            return (
+                pick(["Authorization: Bearer ", "Bearer ", "bearer "], &random),
+                randomString(Int.random(in: 24...40, using: &random), &random, from: alphanumerics + ["-", "_"])
+            )
         case 8: return ("", pick(["sk_live_", "sk_test_", "xoxb-"], &random) + randomString(24, &random))
         default: return (pick(keyLeads, &random), randomString(Int.random(in: 24...40, using: &random), &random))
         }
@@ -453,46 +512,72 @@ enum Values {
         let year = number(2019...2026, &random), month = number(1...12, &random, width: 2), day = number(1...28, &random, width: 2)
         switch kind {
         case .orderNumber:
-            return pick(["ORD-\(year)-\(digits(5, &random))", "ORD-\(digits(6, &random))", "PO-45\(digits(8, &random))",
-                         "SO\(digits(7, &random))", "A-\(digits(6, &random))", "\(year)-\(digits(6, &random))",
-                         "CMD-\(digits(5, &random))", "#\(digits(7, &random))", "ORB-ORD-\(digits(4, &random))"], &random)
+            return pick(
+                [
+                    "ORD-\(year)-\(digits(5, &random))", "ORD-\(digits(6, &random))", "PO-45\(digits(8, &random))",
+                    "SO\(digits(7, &random))", "A-\(digits(6, &random))", "\(year)-\(digits(6, &random))",
+                    "CMD-\(digits(5, &random))", "#\(digits(7, &random))", "ORB-ORD-\(digits(4, &random))",
+                ], &random)
         case .errorCode:
-            return pick(["ORB-SYNC-\(number(1...99, &random))", "ORB-AUTH-\(pick(["401", "403", "419"], &random))", "E\(digits(4, &random))",
-                         "0x8007\(randomString(4, &random, from: Array("0123456789ABCDEF")))", "ERR_CONNECTION_RESET",
-                         "HTTP \(pick(["500", "502", "503", "504", "429"], &random))", "code -\(number(1000...1200, &random))",
-                         "SYNC_\(number(100...999, &random))", "E-\(digits(3, &random))-\(digits(2, &random))"], &random)
+            return pick(
+                [
+                    "ORB-SYNC-\(number(1...99, &random))", "ORB-AUTH-\(pick(["401", "403", "419"], &random))", "E\(digits(4, &random))",
+                    "0x8007\(randomString(4, &random, from: Array("0123456789ABCDEF")))", "ERR_CONNECTION_RESET",
+                    "HTTP \(pick(["500", "502", "503", "504", "429"], &random))", "code -\(number(1000...1200, &random))",
+                    "SYNC_\(number(100...999, &random))", "E-\(digits(3, &random))-\(digits(2, &random))",
+                ], &random)
         case .version:
-            return pick(["v\(number(1...9, &random)).\(number(0...30, &random)).\(number(0...20, &random))", "10.0.\(number(17000...22631, &random))",
-                         "\(number(1...5, &random)).\(number(0...20, &random))", "version \(number(1...9, &random)).\(number(0...9, &random)).\(number(0...9, &random)).\(number(0...99, &random))",
-                         "build \(number(1...9, &random)).\(number(0...9, &random)).\(number(0...9, &random)).\(number(1000...9999, &random))",
-                         "iOS \(number(15...18, &random)).\(number(0...6, &random)).\(number(1...3, &random))", "v\(number(2...4, &random)).0.0-beta.\(number(1...5, &random))",
-                         "Android \(number(11...15, &random))"], &random)
+            return pick(
+                [
+                    "v\(number(1...9, &random)).\(number(0...30, &random)).\(number(0...20, &random))", "10.0.\(number(17000...22631, &random))",
+                    "\(number(1...5, &random)).\(number(0...20, &random))",
+                    "version \(number(1...9, &random)).\(number(0...9, &random)).\(number(0...9, &random)).\(number(0...99, &random))",
+                    "build \(number(1...9, &random)).\(number(0...9, &random)).\(number(0...9, &random)).\(number(1000...9999, &random))",
+                    "iOS \(number(15...18, &random)).\(number(0...6, &random)).\(number(1...3, &random))",
+                    "v\(number(2...4, &random)).0.0-beta.\(number(1...5, &random))",
+                    "Android \(number(11...15, &random))",
+                ], &random)
         case .amount:
             let whole = Int.random(in: 1...9_999, using: &random), cents = number(0...99, &random, width: 2)
             let thousands = whole >= 1000 ? "\(whole / 1000),\(String(format: "%03d", whole % 1000))" : String(whole)
             let dotted = whole >= 1000 ? "\(whole / 1000).\(String(format: "%03d", whole % 1000))" : String(whole)
             let spaced = whole >= 1000 ? "\(whole / 1000) \(String(format: "%03d", whole % 1000))" : String(whole)
-            return pick(["€\(thousands).\(cents)", "$\(spaced)", "\(dotted),\(cents) €", "£\(thousands).\(cents)", "\(spaced),\(cents) EUR",
-                         "USD \(thousands)", "$ \(thousands).\(cents)", "CHF \(whole).\(cents)", "\(whole) €", "\(spaced) \(cents)€"], &random)
+            return pick(
+                [
+                    "€\(thousands).\(cents)", "$\(spaced)", "\(dotted),\(cents) €", "£\(thousands).\(cents)", "\(spaced),\(cents) EUR",
+                    "USD \(thousands)", "$ \(thousands).\(cents)", "CHF \(whole).\(cents)", "\(whole) €", "\(spaced) \(cents)€",
+                ], &random)
         case .date:
-            return pick(["\(year)-\(month)-\(day)", "\(day).\(month).\(year)", "\(month)/\(day)/\(year)", "\(day)/\(month)/\(year)",
-                         "\(year)/\(month)/\(day)", "\(year)-\(month)-\(day) \(number(0...23, &random, width: 2)):\(number(0...59, &random, width: 2))",
-                         "\(year)-\(month)-\(day)T\(number(0...23, &random, width: 2)):\(number(0...59, &random, width: 2)):00Z",
-                         "\(day)-\(month)-\(year)"], &random)
+            return pick(
+                [
+                    "\(year)-\(month)-\(day)", "\(day).\(month).\(year)", "\(month)/\(day)/\(year)", "\(day)/\(month)/\(year)",
+                    "\(year)/\(month)/\(day)", "\(year)-\(month)-\(day) \(number(0...23, &random, width: 2)):\(number(0...59, &random, width: 2))",
+                    "\(year)-\(month)-\(day)T\(number(0...23, &random, width: 2)):\(number(0...59, &random, width: 2)):00Z",
+                    "\(day)-\(month)-\(year)",
+                ], &random)
         case .time:
-            return pick(["\(number(0...23, &random, width: 2)):\(number(0...59, &random, width: 2))",
-                         "\(number(0...23, &random, width: 2)):\(number(0...59, &random, width: 2)):\(number(0...59, &random, width: 2))",
-                         "\(number(1...12, &random)):\(number(0...59, &random, width: 2)) \(pick(["am", "pm", "PM"], &random))",
-                         "\(number(8...20, &random))h\(number(0...59, &random, width: 2))", "\(number(8...11, &random)):00–\(number(12...18, &random)):30"], &random)
+            return pick(
+                [
+                    "\(number(0...23, &random, width: 2)):\(number(0...59, &random, width: 2))",
+                    "\(number(0...23, &random, width: 2)):\(number(0...59, &random, width: 2)):\(number(0...59, &random, width: 2))",
+                    "\(number(1...12, &random)):\(number(0...59, &random, width: 2)) \(pick(["am", "pm", "PM"], &random))",
+                    "\(number(8...20, &random))h\(number(0...59, &random, width: 2))", "\(number(8...11, &random)):00–\(number(12...18, &random)):30",
+                ], &random)
         case .ticketID:
-            return pick(["T-\(digits(4, &random))", "ORB-\(number(10000...10999, &random))", "#\(digits(5, &random))", "INC00\(digits(5, &random))",
-                         "CS-\(year)-\(digits(4, &random))", "ticket \(digits(5, &random))", "SR-\(digits(6, &random))", "case 00\(digits(6, &random))"], &random)
+            return pick(
+                [
+                    "T-\(digits(4, &random))", "ORB-\(number(10000...10999, &random))", "#\(digits(5, &random))", "INC00\(digits(5, &random))",
+                    "CS-\(year)-\(digits(4, &random))", "ticket \(digits(5, &random))", "SR-\(digits(6, &random))", "case 00\(digits(6, &random))",
+                ], &random)
         case .trackingNumber:
             return trackingNumber(&random)
         case .plainNumber:
-            return pick([String(Int.random(in: 2...99, using: &random)), String(Int.random(in: 100...99_999, using: &random)),
-                         digits(10, &random), "\(Int.random(in: 1...9, using: &random)) 000 000", "\(number(600_000_000...999_999_999, &random))",
-                         "\(number(10...99, &random)) \(digits(3, &random))", String(Int.random(in: 1_000_000...99_999_999, using: &random))], &random)
+            return pick(
+                [
+                    String(Int.random(in: 2...99, using: &random)), String(Int.random(in: 100...99_999, using: &random)),
+                    digits(10, &random), "\(Int.random(in: 1...9, using: &random)) 000 000", "\(number(600_000_000...999_999_999, &random))",
+                    "\(number(10...99, &random)) \(digits(3, &random))", String(Int.random(in: 1_000_000...99_999_999, using: &random)),
+                ], &random)
         case .invalidChecksum:
             return invalidChecksum(region, &random)
         }

@@ -68,7 +68,7 @@ public struct PersonalDataEvaluation: Sendable {
 
         enum CodingKeys: String, CodingKey {
             case seed, tickets, languages, entities, overall, types, lookAlikes, lookAlikeFalsePositives, lookAlikeFalsePositivesByKind,
-                 lookAlikesByKind, otherFalsePositives, goals
+                lookAlikesByKind, otherFalsePositives, goals
         }
     }
 
@@ -83,8 +83,10 @@ public struct PersonalDataEvaluation: Sendable {
             let text = example.text
             let utf16 = text.utf16
             let spans = detector.spans(in: text).map { span in
-                (span, utf16.distance(from: utf16.startIndex, to: span.range.lowerBound),
-                 utf16.distance(from: utf16.startIndex, to: span.range.upperBound))
+                (
+                    span, utf16.distance(from: utf16.startIndex, to: span.range.lowerBound),
+                    utf16.distance(from: utf16.startIndex, to: span.range.upperBound)
+                )
             }
             var matchedSpans = Set<Int>()
             for entity in example.entities {
@@ -96,8 +98,10 @@ public struct PersonalDataEvaluation: Sendable {
                     matchedSpans.insert(index)
                 } else {
                     let overlapping = spans.first { $0.1 < entity.end && $0.2 > entity.start }
-                    misses.append(Miss(language: example.language, kind: "missed \(entity.label)", expected: entity.text,
-                                       found: overlapping.map { "\($0.0.type.rawValue): \($0.0.text)" }, text: text))
+                    misses.append(
+                        Miss(
+                            language: example.language, kind: "missed \(entity.label)", expected: entity.text,
+                            found: overlapping.map { "\($0.0.type.rawValue): \($0.0.text)" }, text: text))
                 }
             }
             for lookAlike in example.lookAlikes { lookAlikesByKind[lookAlike.label, default: 0] += 1 }
@@ -107,32 +111,38 @@ public struct PersonalDataEvaluation: Sendable {
                 guard !matchedSpans.contains(index) else { continue }
                 if let hit = example.lookAlikes.indices.first(where: { example.lookAlikes[$0].start < end && example.lookAlikes[$0].end > start }) {
                     if touchedLookAlikes.insert(hit).inserted { lookAlikeHits[example.lookAlikes[hit].label, default: 0] += 1 }
-                    misses.append(Miss(language: example.language, kind: "look-alike \(example.lookAlikes[hit].label) as \(span.type.rawValue)",
-                                       expected: nil, found: span.text, text: text))
+                    misses.append(
+                        Miss(
+                            language: example.language, kind: "look-alike \(example.lookAlikes[hit].label) as \(span.type.rawValue)",
+                            expected: nil, found: span.text, text: text))
                 } else if !example.entities.contains(where: { $0.start < end && $0.end > start }) {
                     otherFalsePositives += 1
                     misses.append(Miss(language: example.language, kind: "false \(span.type.rawValue)", expected: nil, found: span.text, text: text))
                 } else {
-                    misses.append(Miss(language: example.language, kind: "wrong span \(span.type.rawValue)", expected: nil, found: span.text, text: text))
+                    misses.append(
+                        Miss(language: example.language, kind: "wrong span \(span.type.rawValue)", expected: nil, found: span.text, text: text))
                 }
             }
         }
         var types: [String: Scores] = [:]
         for type in PersonalDataType.allCases {
-            types[type.rawValue] = Scores(n: n[type, default: 0], found: found[type, default: 0], truePositives: truePositives[type, default: 0],
-                                          exact: exact[type, default: 0])
+            types[type.rawValue] = Scores(
+                n: n[type, default: 0], found: found[type, default: 0], truePositives: truePositives[type, default: 0],
+                exact: exact[type, default: 0])
         }
-        let overall = Scores(n: n.values.reduce(0, +), found: found.values.reduce(0, +), truePositives: truePositives.values.reduce(0, +),
-                             exact: exact.values.reduce(0, +))
+        let overall = Scores(
+            n: n.values.reduce(0, +), found: found.values.reduce(0, +), truePositives: truePositives.values.reduce(0, +),
+            exact: exact.values.reduce(0, +))
         let goals: [String: Bool] = [
             "recall ≥ .98 for cards, IBANs and emails": [PersonalDataType.card, .iban, .email].allSatisfy { types[$0.rawValue]!.recall >= 0.98 },
             "recall ≥ .95 for phones": types[PersonalDataType.phone.rawValue]!.recall >= 0.95,
             "precision ≥ .95 overall": overall.precision >= 0.95,
         ]
-        return Result(seed: corpus.seed, tickets: examples.count,
-                      languages: Dictionary(grouping: examples, by: \.language).mapValues(\.count), entities: overall.n,
-                      overall: overall, types: types, lookAlikes: lookAlikesByKind.values.reduce(0, +),
-                      lookAlikeFalsePositives: lookAlikeHits.values.reduce(0, +), lookAlikeFalsePositivesByKind: lookAlikeHits,
-                      lookAlikesByKind: lookAlikesByKind, otherFalsePositives: otherFalsePositives, goals: goals, misses: misses)
+        return Result(
+            seed: corpus.seed, tickets: examples.count,
+            languages: Dictionary(grouping: examples, by: \.language).mapValues(\.count), entities: overall.n,
+            overall: overall, types: types, lookAlikes: lookAlikesByKind.values.reduce(0, +),
+            lookAlikeFalsePositives: lookAlikeHits.values.reduce(0, +), lookAlikeFalsePositivesByKind: lookAlikeHits,
+            lookAlikesByKind: lookAlikesByKind, otherFalsePositives: otherFalsePositives, goals: goals, misses: misses)
     }
 }

@@ -21,7 +21,8 @@ struct EvalPIICommand: AsyncParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "Seed of the generated set (the detector was developed on seeds 1 and 7; 2027 and 2028 each showed one bug, fixed).") var seed: UInt64 = 2029
+    @Option(help: "Seed of the generated set (the detector was developed on seeds 1 and 7; 2027 and 2028 each showed one bug, fixed).") var seed:
+        UInt64 = 2029
     @Option(help: "Personal-data values to generate (at least).") var entities = 2_400
     @Option(help: "Look-alikes to generate (at least).") var lookAlikes = 2_400
     @Option(help: "Write every miss and false positive to this JSONL file.") var details: String?
@@ -34,17 +35,26 @@ struct EvalPIICommand: AsyncParsableCommand {
         }
         if global.json { return try Report.json(output) }
         func row(_ name: String, _ s: PersonalDataEvaluation.Scores) -> [String] {
-            [name, String(s.n), String(format: "%.3f", s.precision), String(format: "%.3f", s.recall), String(format: "%.3f", s.f2),
-             "\(s.falsePositives) / \(s.falseNegatives)"]
+            [
+                name, String(s.n), String(format: "%.3f", s.precision), String(format: "%.3f", s.recall), String(format: "%.3f", s.f2),
+                "\(s.falsePositives) / \(s.falseNegatives)",
+            ]
         }
-        print("seed \(output.seed): \(output.tickets) tickets (\(output.languages.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))), "
-            + "\(output.entities) values, \(output.lookAlikes) look-alikes")
-        print(Report.table([["type", "n", "precision", "recall", "F2", "false + / −"]]
-            + PersonalDataType.allCases.map { row($0.rawValue, output.types[$0.rawValue]!) }
-            + [row("overall", output.overall)]))
-        print("look-alikes flagged: \(output.lookAlikeFalsePositives) of \(output.lookAlikes)"
-            + (output.lookAlikeFalsePositivesByKind.isEmpty ? "" : " (" + output.lookAlikeFalsePositivesByKind.sorted { $0.key < $1.key }
-                .map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"))
+        print(
+            "seed \(output.seed): \(output.tickets) tickets (\(output.languages.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))), "
+                + "\(output.entities) values, \(output.lookAlikes) look-alikes")
+        print(
+            Report.table(
+                [["type", "n", "precision", "recall", "F2", "false + / −"]]
+                    + PersonalDataType.allCases.map { row($0.rawValue, output.types[$0.rawValue]!) }
+                    + [row("overall", output.overall)]))
+        print(
+            "look-alikes flagged: \(output.lookAlikeFalsePositives) of \(output.lookAlikes)"
+                + (output.lookAlikeFalsePositivesByKind.isEmpty
+                    ? ""
+                    : " ("
+                        + output.lookAlikeFalsePositivesByKind.sorted { $0.key < $1.key }
+                        .map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"))
         for (goal, met) in output.goals.sorted(by: { $0.key < $1.key }) { print("\(met ? "met" : "NOT met"): \(goal)") }
     }
 }

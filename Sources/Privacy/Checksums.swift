@@ -39,7 +39,8 @@ public enum Checksums {
     public static func ibanValid(_ iban: String) -> Bool {
         let compact = iban.uppercased()
         guard compact.count >= 15, let expected = ibanLengths[String(compact.prefix(2))], compact.count == expected,
-              compact.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else { return false }
+            compact.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
+        else { return false }
         return mod97(String(compact.dropFirst(4) + compact.prefix(4))) == 1
     }
 

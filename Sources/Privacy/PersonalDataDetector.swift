@@ -27,7 +27,10 @@ public struct PersonalDataDetector: Sendable {
         for type in types.sorted() {
             for candidate in Self.candidates(of: type, in: text, ns) where !placeholders.contains(where: { $0.overlaps(candidate.range) }) {
                 if type != .iban, type != .secret, type != .email,
-                   accountShaped.contains(where: { $0.overlaps(candidate.range) }) { continue }
+                    accountShaped.contains(where: { $0.overlaps(candidate.range) })
+                {
+                    continue
+                }
                 found.append(candidate)
             }
         }
@@ -69,7 +72,9 @@ public struct PersonalDataDetector: Sendable {
     }
 
     /// Each match's range of capture group `group` (0 for the whole match), as a String range.
-    static func matches(_ pattern: NSRegularExpression, in text: String, _ ns: NSString, group: Int = 0) -> [(Range<String.Index>, NSTextCheckingResult)] {
+    static func matches(
+        _ pattern: NSRegularExpression, in text: String, _ ns: NSString, group: Int = 0
+    ) -> [(Range<String.Index>, NSTextCheckingResult)] {
         pattern.matches(in: text, range: NSRange(location: 0, length: ns.length)).compactMap { match in
             let nsRange = match.range(at: group)
             guard nsRange.location != NSNotFound, let range = Range(nsRange, in: text) else { return nil }
@@ -118,7 +123,8 @@ public struct PersonalDataDetector: Sendable {
 
     // MARK: - Email
 
-    static let emailPattern = regex(#"[A-Za-z0-9][A-Za-z0-9._%+'-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}\b"#)
+    static let emailPattern = regex(
+        #"[A-Za-z0-9][A-Za-z0-9._%+'-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}\b"#)
 
     static func emails(_ text: String, _ ns: NSString) -> [PersonalDataSpan] {
         matches(emailPattern, in: text, ns).compactMap { range, _ in
@@ -237,11 +243,13 @@ public struct PersonalDataDetector: Sendable {
     static func cards(_ text: String, _ ns: NSString) -> [PersonalDataSpan] {
         matches(cardPattern, in: text, ns).compactMap { range, _ in
             guard !preceded(range, in: text), !continues(after: range, in: text),
-                  !Self.moreDigitGroups(around: range, in: text) else { return nil }
+                !Self.moreDigitGroups(around: range, in: text)
+            else { return nil }
             let raw = String(text[range])
             let digits = raw.filter(\.isNumber)
             guard (13...19).contains(digits.count), Checksums.luhn(digits), Self.knownIssuer(digits),
-                  Set(digits).count > 1, Self.cardGrouping(raw) else { return nil }
+                Set(digits).count > 1, Self.cardGrouping(raw)
+            else { return nil }
             return span(.card, range, in: text)
         }
     }
@@ -374,15 +382,25 @@ public struct PersonalDataDetector: Sendable {
 
     static let addressPatterns: [NSRegularExpression] = [
         // US: 1600 Amherst Street, Apt 4B, Springfield, IL 62704
-        regex(#"\b\d{1,5} (?:[A-Z][a-z]+ |[NSEW]\.? ){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Parkway|Pkwy|Circle|Cir)\.?(?:,? (?:Apt|Apartment|Suite|Ste|Unit|#) ?[A-Z0-9-]+)?,? (?:[A-Z][a-z]+ ){0,2}[A-Z][a-z]+,? (?:AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC) \d{5}(?:-\d{4})?\b"#),
+        regex(
+            #"\b\d{1,5} (?:[A-Z][a-z]+ |[NSEW]\.? ){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Parkway|Pkwy|Circle|Cir)\.?(?:,? (?:Apt|Apartment|Suite|Ste|Unit|#) ?[A-Z0-9-]+)?,? (?:[A-Z][a-z]+ ){0,2}[A-Z][a-z]+,? (?:AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC) \d{5}(?:-\d{4})?\b"#
+        ),
         // UK: 221B Baker Street, London NW1 6XE; Flat 2, 14 Mill Lane, Leeds, LS1 4AB
-        regex(#"\b(?:(?:Flat|Apartment) \d+[A-Z]?, )?\d{1,4}[A-Z]? (?:[A-Z][a-z]+ ){1,3}(?:Road|Rd|Street|St|Lane|Avenue|Close|Gardens|Drive|Way|Place|Crescent|Terrace|Hill|Square|Grove|Court|Mews|Row|Walk|Park|Green|Rise|View)\b,? (?:[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?,? )?(?:GIR 0AA|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})\b"#),
+        regex(
+            #"\b(?:(?:Flat|Apartment) \d+[A-Z]?, )?\d{1,4}[A-Z]? (?:[A-Z][a-z]+ ){1,3}(?:Road|Rd|Street|St|Lane|Avenue|Close|Gardens|Drive|Way|Place|Crescent|Terrace|Hill|Square|Grove|Court|Mews|Row|Walk|Park|Green|Rise|View)\b,? (?:[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?,? )?(?:GIR 0AA|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})\b"#
+        ),
         // DE: Berliner Straße 12, 10115 Berlin; Hauptstr. 5a, 80331 München; Am Lindenweg 3 · 50667 Köln
-        regex(#"\b(?:[A-ZÄÖÜ][a-zäöüß]+[ -])?(?:[A-ZÄÖÜ][a-zäöüß]*(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|ufer|chaussee|steig|pfad)|Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Ring|Damm)(?: [A-ZÄÖÜ][a-zäöüß]+)? \d{1,4}(?: ?[a-z])?(?:[,·]? |, )(?:D-)?\d{5} [A-ZÄÖÜ][a-zäöüß]+(?:[ -](?:am |an der |bei )?[A-ZÄÖÜ][a-zäöüß]+)?"#),
+        regex(
+            #"\b(?:[A-ZÄÖÜ][a-zäöüß]+[ -])?(?:[A-ZÄÖÜ][a-zäöüß]*(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|ufer|chaussee|steig|pfad)|Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Ring|Damm)(?: [A-ZÄÖÜ][a-zäöüß]+)? \d{1,4}(?: ?[a-z])?(?:[,·]? |, )(?:D-)?\d{5} [A-ZÄÖÜ][a-zäöüß]+(?:[ -](?:am |an der |bei )?[A-ZÄÖÜ][a-zäöüß]+)?"#
+        ),
         // FR: 12 rue de la Paix, 75002 Paris; 8 bis avenue Victor Hugo 69006 Lyon
-        regex(#"\b\d{1,4}(?: ?(?:bis|ter))?,? (?i:rue|avenue|av\.|boulevard|bd|place|chemin|allée|impasse|quai|route|cours|square|passage)(?: [\p{L}'’-]+){1,5},? \d{5} [A-ZÉÈ][\p{L}-]+(?: [A-ZÉÈ][\p{L}-]+)?"#, caseInsensitive: false),
+        regex(
+            #"\b\d{1,4}(?: ?(?:bis|ter))?,? (?i:rue|avenue|av\.|boulevard|bd|place|chemin|allée|impasse|quai|route|cours|square|passage)(?: [\p{L}'’-]+){1,5},? \d{5} [A-ZÉÈ][\p{L}-]+(?: [A-ZÉÈ][\p{L}-]+)?"#,
+            caseInsensitive: false),
         // ES: Calle Mayor 12, 3º B, 28013 Madrid; Avenida de la Constitución, 5, 41001 Sevilla; C/ Gran Vía 28, 28013 Madrid
-        regex(#"\b(?:Calle|C/|Avenida|Avda\.|Av\.|Paseo|Plaza|Pza\.|Camino|Carretera|Ronda|Travesía|Rambla|Glorieta)(?: [\p{L}'’.-]+){1,5},? (?:n\.?º ?)?\d{1,4}(?:,? \d{1,2}[ºª]? ?[A-Z]?\b)?,? \d{5} [A-ZÁÉÍÓÚ][\p{L}-]+(?: (?:de )?[A-ZÁÉÍÓÚ][\p{L}-]+)?"#),
+        regex(
+            #"\b(?:Calle|C/|Avenida|Avda\.|Av\.|Paseo|Plaza|Pza\.|Camino|Carretera|Ronda|Travesía|Rambla|Glorieta)(?: [\p{L}'’.-]+){1,5},? (?:n\.?º ?)?\d{1,4}(?:,? \d{1,2}[ºª]? ?[A-Z]?\b)?,? \d{5} [A-ZÁÉÍÓÚ][\p{L}-]+(?: (?:de )?[A-ZÁÉÍÓÚ][\p{L}-]+)?"#
+        ),
     ]
 
     static func addresses(_ text: String, _ ns: NSString) -> [PersonalDataSpan] {
@@ -398,11 +416,14 @@ public struct PersonalDataDetector: Sendable {
     // MARK: - National identifiers
 
     static let ssnPattern = regex(#"\b(\d{3})-(\d{2})-(\d{4})\b"#)
-    static let ssnWithContext = regex(#"\b(?:SSN|social security(?: number| no\.?)?|SS#)\W{0,3}(?:(?:is|was|es)\W{1,3})?(\d{3})[ -]?(\d{2})[ -]?(\d{4})\b"#, caseInsensitive: true)
+    static let ssnWithContext = regex(
+        #"\b(?:SSN|social security(?: number| no\.?)?|SS#)\W{0,3}(?:(?:is|was|es)\W{1,3})?(\d{3})[ -]?(\d{2})[ -]?(\d{4})\b"#, caseInsensitive: true)
     static let ninoPattern = regex(#"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b"#)
     static let dniPattern = regex(#"\b(?:([XYZ])[ -]?)?(\d{7,8})[ -]?([A-Z])\b"#)
     static let nirPattern = regex(#"\b[12] ?\d{2} ?(?:0[1-9]|1[0-2]|[2-9]\d) ?(?:\d{2}|2A|2B) ?\d{3} ?\d{3} ?\d{2}\b"#)
-    static let germanTaxIDPattern = regex(#"\b(?:steuer-?id(?:entifikationsnummer)?|steuerliche identifikationsnummer|idnr\.?|tin)\W{0,3}(?:(?:ist|lautet|is)\W{1,3})?(\d{2} ?\d{3} ?\d{3} ?\d{3})\b"#, caseInsensitive: true)
+    static let germanTaxIDPattern = regex(
+        #"\b(?:steuer-?id(?:entifikationsnummer)?|steuerliche identifikationsnummer|idnr\.?|tin)\W{0,3}(?:(?:ist|lautet|is)\W{1,3})?(\d{2} ?\d{3} ?\d{3} ?\d{3})\b"#,
+        caseInsensitive: true)
 
     static func nationalIDs(_ text: String, _ ns: NSString) -> [PersonalDataSpan] {
         var spans: [PersonalDataSpan] = []
@@ -442,14 +463,14 @@ public struct PersonalDataDetector: Sendable {
 
     /// Tokens whose shape alone gives them away.
     static let tokenPatterns: [NSRegularExpression] = [
-        regex(#"\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,}"#),               // OpenAI / Anthropic style
-        regex(#"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}\b"#),            // GitHub
+        regex(#"\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,}"#),  // OpenAI / Anthropic style
+        regex(#"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}\b"#),  // GitHub
         regex(#"\bgithub_pat_[A-Za-z0-9_]{40,}\b"#),
-        regex(#"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"#),                         // AWS access key id
-        regex(#"\bxox[abposr]-[A-Za-z0-9-]{10,}\b"#),                     // Slack
-        regex(#"\b(?:sk|pk|rk)_(?:live|test)_[0-9A-Za-z]{16,}\b"#),       // Stripe
-        regex(#"\bAIza[0-9A-Za-z_-]{35}\b"#),                            // Google API key
-        regex(#"\bglpat-[0-9A-Za-z_-]{20,}\b"#),                         // GitLab
+        regex(#"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"#),  // AWS access key id
+        regex(#"\bxox[abposr]-[A-Za-z0-9-]{10,}\b"#),  // Slack
+        regex(#"\b(?:sk|pk|rk)_(?:live|test)_[0-9A-Za-z]{16,}\b"#),  // Stripe
+        regex(#"\bAIza[0-9A-Za-z_-]{35}\b"#),  // Google API key
+        regex(#"\bglpat-[0-9A-Za-z_-]{20,}\b"#),  // GitLab
         regex(#"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"#),  // JWT
         regex(#"-----BEGIN (?:RSA |EC |OPENSSH |DSA )?PRIVATE KEY-----[\s\S]*?-----END (?:RSA |EC |OPENSSH |DSA )?PRIVATE KEY-----"#),
     ]
@@ -483,7 +504,8 @@ public struct PersonalDataDetector: Sendable {
             let range = trimmed(range, in: text)
             let value = String(text[range])
             guard value.count >= 16, Checksums.entropy(value) >= 3.3, value.contains(where: \.isNumber),
-                  value.contains(where: \.isLetter) else { continue }
+                value.contains(where: \.isLetter)
+            else { continue }
             spans.append(span(.secret, range, in: text))
         }
         return spans

@@ -1,6 +1,7 @@
 import Foundation
-@testable import Privacy
 import Testing
+
+@testable import Privacy
 
 private let detector = PersonalDataDetector()
 
@@ -143,7 +144,9 @@ private func found(_ text: String) -> [String] {
         var redactor = Redactor()
         _ = redactor.redact("Call +44 20 7946 0958 or write to anna@web.de.")
         let reply = "[EMAIL_1]: we will call [PHONE_1] ([PHONE_1]) and not [PHONE_9] or [CARD_1]; see [1].[EMAIL_1]"
-        #expect(redactor.restore(reply) == "anna@web.de: we will call +44 20 7946 0958 (+44 20 7946 0958) and not [PHONE_9] or [CARD_1]; see [1].anna@web.de")
+        #expect(
+            redactor.restore(reply)
+                == "anna@web.de: we will call +44 20 7946 0958 (+44 20 7946 0958) and not [PHONE_9] or [CARD_1]; see [1].anna@web.de")
     }
 
     @Test func aStreamedReplyIsRestoredEvenWhenAPlaceholderIsSplitAcrossPieces() {

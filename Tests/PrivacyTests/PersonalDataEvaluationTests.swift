@@ -42,8 +42,10 @@ import Testing
     }
 
     @Test func scoresCountCoveredValuesAndEverythingElseAsFalsePositives() {
-        let result = PersonalDataEvaluation(corpus: PersonalDataCorpus(seed: 2, entities: 100, lookAlikes: 100),
-                                            detector: PersonalDataDetector(types: [.email])).run()
+        let result = PersonalDataEvaluation(
+            corpus: PersonalDataCorpus(seed: 2, entities: 100, lookAlikes: 100),
+            detector: PersonalDataDetector(types: [.email])
+        ).run()
         let email = result.types["email"]!
         #expect(email.n > 0 && email.recall > 0.9)
         #expect(result.types["card"]!.found == 0 && result.types["card"]!.recall == 0)

@@ -5,7 +5,8 @@ import TestSupport
 import Testing
 
 @Suite struct RedactingChatModelTests {
-    static let ticket = "I'm anna.schmidt@web.de, call me on +49 171 2345678. Card 4111 1111 1111 1111 was charged twice; "
+    static let ticket =
+        "I'm anna.schmidt@web.de, call me on +49 171 2345678. Card 4111 1111 1111 1111 was charged twice; "
         + "refund to DE89 3704 0044 0532 0130 00. My password: Sommer2024!"
     static let values = ["anna.schmidt@web.de", "+49 171 2345678", "4111 1111 1111 1111", "DE89 3704 0044 0532 0130 00", "Sommer2024!"]
 
@@ -17,9 +18,11 @@ import Testing
     @Test func theEndpointSeesPlaceholdersAndTheReplyComesBackWithTheRealValues() async throws {
         // The model echoes placeholders, one of them split across two pieces of the stream.
         let server = try await ScriptedHTTPServer { _ in
-            [.send(ScriptedHTTPServer.eventStreamHead), .send(ScriptedHTTPServer.chunk("We refund [CA")),
-             .send(ScriptedHTTPServer.chunk("RD_1] and write to [EMAIL_1]")), .send(ScriptedHTTPServer.chunk(" (not [EMAIL_7]).")),
-             .send("data: [DONE]\n\n")]
+            [
+                .send(ScriptedHTTPServer.eventStreamHead), .send(ScriptedHTTPServer.chunk("We refund [CA")),
+                .send(ScriptedHTTPServer.chunk("RD_1] and write to [EMAIL_1]")), .send(ScriptedHTTPServer.chunk(" (not [EMAIL_7]).")),
+                .send("data: [DONE]\n\n"),
+            ]
         }
         let client = try OpenAICompatibleClient(LLMConfiguration(baseURL: URL(string: "http://127.0.0.1:\(server.port)/v1")!, model: "remote"))
         let model = RedactingChatModel(client)
