@@ -48,8 +48,13 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         // Embeddings: all-MiniLM-L6-v2 sentence encoder (WordPiece + BERT forward pass on BLAS).
         .target(name: "Embeddings", dependencies: ["Domain", "CBLAS"]),
-        // LLM: an OpenAI-compatible chat client (SSE streaming), the zero-egress policy, the llama-server supervisor.
+        // Privacy: the personal-data detector (emails, phones, cards, IBANs, IPs, addresses, national ids, secrets) and
+        // the redactor (numbered placeholders, restored in a reply). No I/O.
+        .target(name: "Privacy"),
+        // LLM: an OpenAI-compatible chat client (SSE streaming), the zero-egress policy, redaction for endpoints that are
+        // not the embedded one, the llama-server supervisor.
         .target(name: "LLM", dependencies: [
+            "Privacy",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -66,9 +71,10 @@ let package = Package(
         // files it reads (through Readers) and the latest report's files.
         .target(name: "Monitoring", dependencies: ["Domain", "Readers", "Routing", "CBLAS"]),
         // Evaluation: the evaluation harnesses (router, out-of-scope, retrieval, drafts, verifier, claims, drift,
-        // themes), each a value with its settings and a `run()` returning its report; `eval` prints them.
+        // themes, personal data), each a value with its settings and a `run()` returning its report; `eval` prints them.
         .target(name: "Evaluation", dependencies: [
-            "Application", "Domain", "Drafting", "Ingest", "LLM", "Lifecycle", "Monitoring", "Readers", "Routing", "Search", "Store",
+            "Application", "Domain", "Drafting", "Ingest", "LLM", "Lifecycle", "Monitoring", "Privacy", "Readers", "Routing", "Search",
+            "Store",
         ]),
         // Benchmarks: repeatable speed measurements (ingest, search, the encoder, router training), run by `bench`.
         .target(name: "Benchmarks", dependencies: ["Domain", "Store", "Readers", "Ingest", "Search", "Routing", "Embeddings"]),
@@ -96,7 +102,7 @@ let package = Package(
             name: "LocalTriageCLI",
             dependencies: [
                 "Application", "Domain", "Store", "Readers", "Ingest", "Search", "Routing", "Embeddings", "LLM", "Drafting", "Lifecycle",
-                "Monitoring", "Rendering", "Server", "Benchmarks", "Evaluation",
+                "Monitoring", "Rendering", "Server", "Benchmarks", "Evaluation", "Privacy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
@@ -121,7 +127,10 @@ let package = Package(
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "Readers", "TestSupport"]),
         .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "Domain", "TestSupport"]),
         .testTarget(name: "LLMTests", dependencies: ["LLM", "TestSupport"]),
-        .testTarget(name: "DraftingTests", dependencies: ["Application", "Drafting", "LLM", "Search", "Store", "Readers", "Ingest", "Embeddings", "TestSupport"]),
+        .testTarget(name: "PrivacyTests", dependencies: ["Privacy", "Evaluation", "LLM", "TestSupport"]),
+        .testTarget(name: "DraftingTests", dependencies: [
+            "Application", "Drafting", "LLM", "Privacy", "Search", "Store", "Readers", "Ingest", "Embeddings", "TestSupport",
+        ]),
         .testTarget(name: "ServerTests", dependencies: [
             "Application", "Server", "Store", "Search", "Readers", "Ingest", "Embeddings", "Drafting", "LLM", "Routing", "Lifecycle", "Monitoring",
             "Rendering", "TestSupport",

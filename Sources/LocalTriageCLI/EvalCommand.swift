@@ -6,7 +6,7 @@ struct EvalCommand: AsyncParsableCommand {
         commandName: "eval",
         abstract: "Measure quality: retrieval ranking, routing accuracy, drafts, drift detection, emerging themes.",
         subcommands: [EvalRetrievalCommand.self, EvalRouterCommand.self, EvalOutOfScopeCommand.self, EvalDraftsCommand.self, EvalVerifierCommand.self,
-                      EvalClaimsCommand.self,
+                      EvalClaimsCommand.self, EvalPIICommand.self,
                       EvalDriftCommand.self, EvalThemesCommand.self]
     )
 }

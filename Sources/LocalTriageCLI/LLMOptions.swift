@@ -67,7 +67,8 @@ struct LLMOptions: ParsableArguments {
         if let endpoint = llmEndpoint ?? env["LOCALTRIAGE_LLM_ENDPOINT"] {
             guard let url = URL(string: endpoint) else { throw ValidationError("--llm-endpoint is not a URL") }
             let model = llmModel ?? env["LOCALTRIAGE_LLM_MODEL"] ?? "local"
-            return (try OpenAICompatibleClient(configuration(url, model: model, grammar: false)), nil)
+            // Not the embedded server: personal data leaves as placeholders, and the reply is restored here.
+            return (RedactingChatModel(try OpenAICompatibleClient(configuration(url, model: model, grammar: false))), nil)
         }
         var options = try LlamaServerOptions.installed(root: Self.checkoutRoot())
         options.threads = max(1, min(llmThreads, ProcessInfo.processInfo.activeProcessorCount))
