@@ -108,8 +108,10 @@ EOF
 fi
 
 if ! running; then
+    # More lock slots than the default 64 per connection: the test suites create, migrate and drop many databases at
+    # once, each migration locking every object it creates, and ran out of shared lock memory (SQLSTATE 53200).
     run "$bin/pg_ctl" -D "$data" -l "$dir/postgres.log" -w -t 60 \
-        -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=''" start >/dev/null ||
+        -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories='' -c max_locks_per_transaction=512" start >/dev/null ||
         { tail -20 "$dir/postgres.log" >&2; exit 1; }
 fi
 for _ in $(seq 1 100); do
