@@ -3,8 +3,8 @@ import Testing
 
 /// `localtriage eval pii`: one JSON object with the scores per type, n and the look-alikes flagged.
 @Suite struct EvalPIIPrivacyTests {
-    @Test func evalPIIPrintsOneJSONObjectWithScoresPerTypeAndTheLookAlikeCount() throws {
-        let report = try CLI.json(["eval", "pii", "--seed", "5", "--entities", "300", "--look-alikes", "300"])
+    @Test func evalPIIPrintsOneJSONObjectWithScoresPerTypeAndTheLookAlikeCount() async throws {
+        let report = try await CLI.json(["eval", "pii", "--seed", "5", "--entities", "300", "--look-alikes", "300"])
         #expect(report["seed"] as? Int == 5)
         let types = try #require(report["types"] as? [String: [String: Any]])
         #expect(Set(types.keys) == ["email", "phone", "card", "iban", "ip_address", "address", "national_id", "secret"])

@@ -19,7 +19,7 @@ import Testing
     static let crypto = ["can I buy bitcoin with my balance", "how do I send ethereum to a wallet", "why was my crypto transfer blocked"]
 
     @Test(.enabled(if: modelInstalled, "all-MiniLM-L6-v2 is not installed: run make setup"))
-    func monitorWritesReportsAndExitsThreeOnDrift() throws {
+    func monitorWritesReportsAndExitsThreeOnDrift() async throws {
         let dir = try TestSupport.temporaryDirectory("cli-monitor")
         let reference = Self.tickets("card", Self.card, count: 40) + Self.tickets("refund", Self.refund, count: 40)
             + Self.tickets("login", Self.login, count: 40)
@@ -36,13 +36,13 @@ import Testing
             .write(to: shiftedFile, atomically: true, encoding: .utf8)
 
         let quietOut = dir.appendingPathComponent("quiet")
-        let quiet = try CLI.run(["monitor", "--reference", referenceFile.path, "--window", sameFile.path,
+        let quiet = try await CLI.run(["monitor", "--reference", referenceFile.path, "--window", sameFile.path,
                                  "--out", quietOut.path, "--home", dir.path, "--clusters", "8"])
         #expect(quiet.status == 0, "\(quiet.stdout)\n\(quiet.stderr)")
         #expect(quiet.stdout.contains("no drift"))
 
         let out = dir.appendingPathComponent("report")
-        let result = try CLI.run(["monitor", "--reference", referenceFile.path, "--window", shiftedFile.path,
+        let result = try await CLI.run(["monitor", "--reference", referenceFile.path, "--window", shiftedFile.path,
                                   "--out", out.path, "--home", dir.path, "--clusters", "8", "--json"])
         #expect(result.status == 3, "\(result.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
@@ -62,13 +62,13 @@ import Testing
         let saved = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("report.json"))) as? [String: Any]
         #expect(saved?["drifted"] as? Bool == true)
 
-        let missing = try CLI.run(["monitor", "--reference", dir.appendingPathComponent("nope.csv").path,
+        let missing = try await CLI.run(["monitor", "--reference", dir.appendingPathComponent("nope.csv").path,
                                    "--window", shiftedFile.path, "--out", out.path, "--home", dir.path])
         #expect(missing.status != 0 && missing.status != 3)
     }
 
     @Test(.enabled(if: modelInstalled, "all-MiniLM-L6-v2 is not installed: run make setup"))
-    func monitorChecksTheStoredTicketsOfTheLastDaysIntoTheHome() throws {
+    func monitorChecksTheStoredTicketsOfTheLastDaysIntoTheHome() async throws {
         let dir = try TestSupport.temporaryDirectory("cli-monitor-store")
         let referenceFile = dir.appendingPathComponent("reference.jsonl")
         try (Self.tickets("card", Self.card, count: 40) + Self.tickets("login", Self.login, count: 40))
@@ -79,11 +79,11 @@ import Testing
         let recentFile = dir.appendingPathComponent("recent.jsonl")
         try recent.joined(separator: "\n").write(to: recentFile, atomically: true, encoding: .utf8)
 
-        let noReference = try CLI.run(["monitor", "--recent-days", "7", "--home", dir.path])
+        let noReference = try await CLI.run(["monitor", "--recent-days", "7", "--home", dir.path])
         #expect(noReference.status != 0 && noReference.stderr.contains("--reference"), "\(noReference.stderr)")
-        let ingest = try CLI.run(["ingest", "tickets", recentFile.path, "--home", dir.path])
+        let ingest = try await CLI.run(["ingest", "tickets", recentFile.path, "--home", dir.path])
         #expect(ingest.status == 0, "\(ingest.stderr)")
-        let result = try CLI.run(["monitor", "--reference", referenceFile.path, "--recent-days", "7", "--home", dir.path,
+        let result = try await CLI.run(["monitor", "--reference", referenceFile.path, "--recent-days", "7", "--home", dir.path,
                                   "--clusters", "8", "--json"])
         #expect(result.status == 3, "\(result.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
@@ -93,7 +93,7 @@ import Testing
         let metrics = try String(contentsOf: latest.appendingPathComponent("metrics.prom"), encoding: .utf8)
         #expect(metrics.contains("localtriage_drift_alert 1") && metrics.contains("localtriage_monitor_last_run_timestamp_seconds"))
         #expect(FileManager.default.fileExists(atPath: latest.appendingPathComponent("report.html").path))
-        let both = try CLI.run(["monitor", "--reference", referenceFile.path, "--recent-days", "7", "--window", recentFile.path,
+        let both = try await CLI.run(["monitor", "--reference", referenceFile.path, "--recent-days", "7", "--window", recentFile.path,
                                 "--home", dir.path])
         #expect(both.status != 0 && both.status != 3 && both.stderr.contains("either"))
     }

@@ -12,19 +12,19 @@ struct PostgresCLITests {
         try await TestSupport.withPostgresDatabase { url in
             let home = try TestSupport.temporaryDirectory("cli-pg")
             let store = ["--home", home.path, "--store", url]
-            let migrated = try CLI.json(["store", "migrate"] + store)
+            let migrated = try await CLI.json(["store", "migrate"] + store)
             #expect((migrated["applied"] as? [String])?.last == migrated["current"] as? String, "\(migrated)")
             #expect((migrated["store"] as? String)?.hasPrefix("postgres") == true)
-            #expect((try CLI.json(["store", "migrate"] + store)["applied"] as? [String]) == [])
+            #expect((try await CLI.json(["store", "migrate"] + store)["applied"] as? [String]) == [])
 
-            let first = try CLI.json(["ingest", "tickets", Self.demo.appendingPathComponent("tickets.jsonl").path, "--no-embed"] + store)
+            let first = try await CLI.json(["ingest", "tickets", Self.demo.appendingPathComponent("tickets.jsonl").path, "--no-embed"] + store)
             #expect((first["report"] as? [String: Any]).flatMap { $0["counts"] as? [String: Int] }?["stored"] == 244)
             // Ingesting the same file again changes nothing.
-            let again = try CLI.json(["ingest", "tickets", Self.demo.appendingPathComponent("tickets.jsonl").path, "--no-embed"] + store)
+            let again = try await CLI.json(["ingest", "tickets", Self.demo.appendingPathComponent("tickets.jsonl").path, "--no-embed"] + store)
             #expect((again["report"] as? [String: Any]).flatMap { $0["counts"] as? [String: Int] }?["unchanged"] == 244)
-            #expect(try CLI.run(["ingest", "kb", Self.demo.appendingPathComponent("kb").path, "--no-embed"] + store).status == 0)
+            #expect(try await CLI.run(["ingest", "kb", Self.demo.appendingPathComponent("kb").path, "--no-embed"] + store).status == 0)
 
-            let stats = try CLI.json(["stats"] + store)
+            let stats = try await CLI.json(["stats"] + store)
             let counts = try #require(stats["counts"] as? [String: Any])
             #expect(counts["tickets"] as? Int == 244 && counts["articles"] as? Int == 36)
             #expect((stats["store"] as? String)?.contains(URLComponents(string: url)?.password ?? "\u{0}") == false)
@@ -34,18 +34,18 @@ struct PostgresCLITests {
             // The store's keyword search (BM25 in SQL over postings, heading weighted ½ as SQLite's FTS5 does) and the
             // in-memory BM25 index (heading and text as one) agree on the best article.
             let query = "charged twice this month refund"
-            let memory = try #require(try CLI.json(["search", query, "--mode", "bm25", "--k", "3"] + store)["hits"] as? [[String: Any]])
-            let inSQL = try #require(try CLI.json(["search", query, "--mode", "fts", "--k", "3"] + store)["hits"] as? [[String: Any]])
+            let memory = try #require(try await CLI.json(["search", query, "--mode", "bm25", "--k", "3"] + store)["hits"] as? [[String: Any]])
+            let inSQL = try #require(try await CLI.json(["search", query, "--mode", "fts", "--k", "3"] + store)["hits"] as? [[String: Any]])
             #expect(memory.count == 3 && inSQL.count == 3)
             #expect(memory.first?["articleID"] as? String == inSQL.first?["articleID"] as? String, "\(memory) vs \(inSQL)")
 
             // The same URL from the environment.
-            let created = try CLI.runWithEnvironment(["keys", "create", "--name", "pg-agent", "--role", "agent", "--json",
+            let created = try await CLI.runWithEnvironment(["keys", "create", "--name", "pg-agent", "--role", "agent", "--json",
                                                       "--home", home.path], ["LOCALTRIAGE_STORE": url])
             #expect(created.status == 0, "\(created.stderr)")
-            let keys = try CLI.json(["keys", "list"] + store)
+            let keys = try await CLI.json(["keys", "list"] + store)
             #expect((keys["keys"] as? [[String: Any]])?.contains { $0["name"] as? String == "pg-agent" } == true)
-            let audit = try CLI.json(["audit"] + store)
+            let audit = try await CLI.json(["audit"] + store)
             #expect((audit["events"] as? [[String: Any]])?.contains { ($0["action"] as? String)?.contains("key") == true } == true)
         }
     }
@@ -62,11 +62,11 @@ struct PostgresCLITests {
                      ["train", "router", "--data", Self.demo.appendingPathComponent("tickets.jsonl").path, "--text-field", "body"],
                      ["triage", "--stored"], ["answers", "mine"], ["answers", "approve", "--all-candidates", "--reason", "test"],
                      ["keys", "create", "--name", "copied", "--role", "lead"]] {
-            let result = try CLI.run(step + local)
+            let result = try await CLI.run(step + local)
             try #require(result.status == 0, "\(step): \(result.stderr)")
         }
         try await TestSupport.withPostgresDatabase { url in
-            let copied = try CLI.json(["store", "copy", "sqlite:store.sqlite", url] + local)
+            let copied = try await CLI.json(["store", "copy", "sqlite:store.sqlite", url] + local)
             #expect(copied["equal"] as? Bool == true, "\(copied)")
             let tables = try #require(copied["tables"] as? [[String: Any]])
             #expect(tables.allSatisfy { $0["equal"] as? Bool == true && $0["sourceRows"] as? Int == $0["targetRows"] as? Int })
@@ -76,24 +76,24 @@ struct PostgresCLITests {
                 #expect((rows[table] ?? 0) > 0, "\(table) was empty in the demo home")
             }
             // Run again: resumed, nothing new to copy, still equal.
-            let again = try CLI.json(["store", "copy", "sqlite:store.sqlite", url] + local)
+            let again = try await CLI.json(["store", "copy", "sqlite:store.sqlite", url] + local)
             #expect(again["resumed"] as? Bool == true && again["equal"] as? Bool == true)
             #expect((again["tables"] as? [[String: Any]])?.allSatisfy { $0["copied"] as? Int == 0 } == true)
             // The copy answers: the same counts, dense search on the copied vectors, the registry's champion.
             let onPostgres = ["--home", home.path, "--store", url]
-            let countsThere = try CLI.json(["stats"] + onPostgres)["counts"] as? NSDictionary
-            let countsHere = try CLI.json(["stats"] + local)["counts"] as? NSDictionary
+            let countsThere = try await CLI.json(["stats"] + onPostgres)["counts"] as? NSDictionary
+            let countsHere = try await CLI.json(["stats"] + local)["counts"] as? NSDictionary
             #expect(countsThere != nil && countsThere == countsHere)
-            let dense = try #require(try CLI.json(["search", "desktop app stopped syncing", "--mode", "dense", "--k", "3"] + onPostgres)["hits"]
+            let dense = try #require(try await CLI.json(["search", "desktop app stopped syncing", "--mode", "dense", "--k", "3"] + onPostgres)["hits"]
                 as? [[String: Any]])
-            let denseHere = try #require(try CLI.json(["search", "desktop app stopped syncing", "--mode", "dense", "--k", "3"] + local)["hits"]
+            let denseHere = try #require(try await CLI.json(["search", "desktop app stopped syncing", "--mode", "dense", "--k", "3"] + local)["hits"]
                 as? [[String: Any]])
             #expect(dense.map { $0["articleID"] as? String } == denseHere.map { $0["articleID"] as? String })
-            let championThere = try CLI.json(["models", "list"] + onPostgres)["champion"] as? String
-            let championHere = try CLI.json(["models", "list"] + local)["champion"] as? String
+            let championThere = try await CLI.json(["models", "list"] + onPostgres)["champion"] as? String
+            let championHere = try await CLI.json(["models", "list"] + local)["champion"] as? String
             #expect(championThere != nil && championThere == championHere)
             // A database holding other data is not copied into.
-            let other = try CLI.run(["store", "copy", "sqlite:other.sqlite", url] + local)
+            let other = try await CLI.run(["store", "copy", "sqlite:other.sqlite", url] + local)
             #expect(other.status != 0 && other.stderr.contains("no SQLite store"))
         }
     }
@@ -107,23 +107,26 @@ struct PostgresCLITests {
             csv += "K-\(i),Subject \(i),\"Customer \(i) reports problem number \(i % 97), please help\",P\(i % 4 + 1),2026-10-01\n"
         }
         try csv.write(to: file, atomically: true, encoding: .utf8)
-        let ingest = try CLI.run(["ingest", "tickets", file.path, "--home", home.path, "--no-embed"])
+        let ingest = try await CLI.run(["ingest", "tickets", file.path, "--home", home.path, "--no-embed"])
         try #require(ingest.status == 0, "\(ingest.stderr)")
         try await TestSupport.withPostgresDatabase { url in
             let arguments = ["store", "copy", "sqlite:store.sqlite", url, "--home", home.path, "--batch-size", "500"]
             let errors = Pipe()
             let process = try CLI.start(arguments, stderr: errors)
             // Killed once it reports its first 10,000 tickets: part of the tickets are in, the rest not yet.
-            var seen = ""
-            while !seen.contains("tickets: 10000 rows copied"), process.isRunning {
-                let data = errors.fileHandleForReading.availableData
-                if data.isEmpty { break }
-                seen += String(decoding: data, as: UTF8.self)
+            let seen = await CLI.blocking {
+                var seen = ""
+                while !seen.contains("tickets: 10000 rows copied"), process.isRunning {
+                    let data = errors.fileHandleForReading.availableData
+                    if data.isEmpty { break }
+                    seen += String(decoding: data, as: UTF8.self)
+                }
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                return seen
             }
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
             try #require(process.terminationReason == .uncaughtSignal, "the copy ended before it was killed: \(seen)")
-            let resumed = try CLI.json(arguments)
+            let resumed = try await CLI.json(arguments)
             #expect(resumed["resumed"] as? Bool == true && resumed["equal"] as? Bool == true, "\(resumed)")
             let tickets = try #require((resumed["tables"] as? [[String: Any]])?.first { $0["table"] as? String == "tickets" })
             #expect(tickets["targetRows"] as? Int == 40_000)
@@ -131,10 +134,10 @@ struct PostgresCLITests {
         }
     }
 
-    @Test func aStoreThatCannotBeReachedIsAClearError() throws {
+    @Test func aStoreThatCannotBeReachedIsAClearError() async throws {
         let home = try TestSupport.temporaryDirectory("cli-pg-down")
         // Port 1 on loopback: nothing listens there.
-        let down = try CLI.run(["stats", "--home", home.path, "--store", "postgres://nobody:pw@127.0.0.1:1/none"])
+        let down = try await CLI.run(["stats", "--home", home.path, "--store", "postgres://nobody:pw@127.0.0.1:1/none"])
         #expect(down.status != 0)
         #expect(!down.stderr.contains("pw@"), "the password is never printed: \(down.stderr)")
     }
