@@ -95,11 +95,11 @@ public actor LlamaServer {
         return baseURL
     }
 
-    /// True when `/health` answers 200 (the model is loaded).
-    public func isReady() async -> Bool {
+    /// True when `/health` answers 200 (the model is loaded) within `timeout`.
+    public func isReady(timeout: Duration = .seconds(2)) async -> Bool {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/health")
         request.method = .GET
-        guard let response = try? await http.execute(request, timeout: .seconds(2)) else { return false }
+        guard let response = try? await http.execute(request, timeout: .init(timeout)) else { return false }
         _ = try? await response.body.collect(upTo: 64 * 1024)
         return response.status == .ok
     }
