@@ -83,7 +83,7 @@ let package = Package(
         // Application: the use cases the server and the CLI share (triage and its records, the routers that answer,
         // opening the store a URL names).
         .target(name: "Application", dependencies: [
-            "Domain", "Store", "PostgresStore", "Search", "Routing", "Drafting", "LLM", "Lifecycle",
+            "Domain", "Store", "PostgresStore", "Search", "Routing", "Drafting", "LLM", "Lifecycle", "Monitoring",
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
         // Server: the HTTP API (Hummingbird), API keys and roles, health, readiness and Prometheus metrics.

@@ -28,7 +28,7 @@ public struct RouterProvider: Sendable {
 
     /// `embedder`, when given, is the running encoder: a router trained with another is refused with an error
     /// saying which model it needs (`RouterArtifact.Loaded.requireEmbedder`).
-    public init(store: any ModelLifecycleStore, home: URL, aliasLifetime: Duration = .seconds(1),
+    public init(store: any ModelLifecycleStore, home: URL, aliasLifetime: Duration = .milliseconds(500),
                 embedder: EmbedderIdentity? = nil) {
         self.home = home
         self.aliasLifetime = aliasLifetime

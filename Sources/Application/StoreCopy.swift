@@ -1,5 +1,7 @@
 import Domain
 import Foundation
+import Lifecycle
+import Monitoring
 import PostgresStore
 import Store
 
@@ -16,7 +18,7 @@ public struct StoreCopy: Sendable {
         "tickets", "articles", "chunks", "ingest_runs", "quarantine", "audit_log", "chunk_embeddings", "ticket_embeddings",
         "predictions", "drafts", "training_runs", "model_versions", "model_evaluations", "frozen_evaluation_sets",
         "model_aliases", "alias_history", "api_keys", "ui_sessions", "draft_feedback", "route_corrections",
-        "shadow_predictions", "answers", "answer_examples", "answer_calibration", "search_settings",
+        "shadow_predictions", "answers", "answer_examples", "answer_calibration", "search_settings", "shared_files",
     ]
 
     /// One table, compared after the copy.
@@ -46,10 +48,14 @@ public struct StoreCopy: Sendable {
     public var target: StoreConfiguration
     /// Rows per insert statement (fewer for wide tables: PostgreSQL takes at most 65,535 parameters).
     public var batchSize = 1_000
+    /// The home of the SQLite store's instance: its router versions and latest monitor report that the store does
+    /// not hold yet (written before it kept them) are saved into it first, and so go with the copy.
+    public var home: URL?
 
-    public init(from source: StoreConfiguration, to target: StoreConfiguration) {
+    public init(from source: StoreConfiguration, to target: StoreConfiguration, home: URL? = nil) {
         self.source = source
         self.target = target
+        self.home = home
     }
 
     /// Copies, then compares. `progress` hears each batch: the table and the rows this run has inserted into it.
@@ -65,6 +71,7 @@ public struct StoreCopy: Sendable {
         }
         let started = ContinuousClock.now
         let from = try source.openSQLite()
+        if let home { try await Self.shareHomeFiles(of: home, in: from) }
         let into = try PostgresStore(url: url, logger: .store)
         return try await into.whileRunning {
             try await into.migrate()
@@ -130,6 +137,16 @@ public struct StoreCopy: Sendable {
             inserted += try await into.importRows(table, columns: columns, rows: rows.map(\.values))
             after = last.rowid
             progress(inserted)
+        }
+    }
+
+    /// Saves into `store` the folders of `home` it does not hold yet: each router version, the monitor's report.
+    static func shareHomeFiles(of home: URL, in store: SQLiteStore) async throws {
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: RouterArtifact.root(home: home).path)) ?? []
+        let folders = versions.filter { $0.hasPrefix("router-") }.sorted().map { RouterArtifact.folder(version: $0) }
+            + (FileManager.default.fileExists(atPath: MonitorReport.directory(home: home).path) ? [MonitorReport.folder] : [])
+        for folder in folders where try await store.sharedFiles(under: folder + "/").isEmpty {
+            try await store.publishFolder(folder, home: home)
         }
     }
 }

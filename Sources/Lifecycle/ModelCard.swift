@@ -4,14 +4,15 @@ import Store
 /// The model card of a router version, written from its recorded run as `MODEL_CARD.md` beside the artefact:
 /// data, metrics with their sample sizes, limits, intended use, and how to roll back. Generated, never edited.
 public enum ModelCard {
-    /// The card's file in a version folder.
-    public static func url(for run: TrainingRun) -> URL {
-        URL(fileURLWithPath: run.artifactPath).appendingPathComponent("MODEL_CARD.md")
+    /// The card's file in the version's folder of `home`.
+    public static func url(version: String, home: URL) -> URL {
+        RouterArtifact.directory(version: version, home: home).appendingPathComponent("MODEL_CARD.md")
     }
 
-    /// Writes the card of `run` beside its artefact.
-    public static func write(for run: TrainingRun, categories: [String]) throws {
-        try render(run, categories: categories).write(to: url(for: run), atomically: true, encoding: .utf8)
+    /// Writes the card of `run` beside its artefact in `home`.
+    public static func write(for run: TrainingRun, categories: [String], home: URL) throws {
+        try render(run, categories: categories).write(to: url(version: run.modelVersion, home: home), atomically: true,
+                                                      encoding: .utf8)
     }
 
     /// The card as Markdown.

@@ -184,12 +184,30 @@ public struct ModelRegistry: Sendable {
         return change
     }
 
+    // MARK: Artefacts
+
+    /// Saves the files of a version's folder in the store, so that every process of the install can load it.
+    public func publishArtifact(_ version: String) async throws {
+        try await store.publishFolder(RouterArtifact.folder(version: version), home: home)
+    }
+
+    /// Makes sure the home holds the version's files, writing them from the store when the home lacks them (a
+    /// replica with an empty home, a machine other than the one that trained it). Returns the version's folder.
+    @discardableResult
+    public func restoreArtifact(_ version: String) async throws -> URL {
+        let directory = RouterArtifact.directory(version: version, home: home)
+        if !FileManager.default.fileExists(atPath: directory.appendingPathComponent("router.json").path) {
+            try await store.restoreFolder(RouterArtifact.folder(version: version), home: home)
+        }
+        return directory
+    }
+
     /// Refuses a version that is not registered, or whose artefact is missing or differs from what was recorded.
     private func verifyArtifact(_ version: String) async throws {
         guard let run = try await store.trainingRun(modelVersion: version) else {
             throw LifecycleError("no registered router version \(version): see `localtriage models list`")
         }
-        let file = URL(fileURLWithPath: run.artifactPath).appendingPathComponent("router.json")
+        let file = try await restoreArtifact(version).appendingPathComponent("router.json")
         guard let sha = try? ContentHash.sha256(fileAt: file) else {
             throw LifecycleError("the artefact of \(version) is missing: \(file.path)")
         }

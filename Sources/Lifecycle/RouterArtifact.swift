@@ -62,7 +62,10 @@ public enum RouterArtifact {
     public static func root(home: URL) -> URL { home.appendingPathComponent("models/router") }
 
     /// The folder of one version.
-    public static func directory(version: String, home: URL) -> URL { root(home: home).appendingPathComponent(version) }
+    public static func directory(version: String, home: URL) -> URL { home.appendingPathComponent(folder(version: version)) }
+
+    /// The folder of one version as a path inside the home (the store keeps its files under it: `SharedFile`).
+    public static func folder(version: String) -> String { "models/router/" + version }
 
     /// Writes `router` as a new version (named after the current UTC time) and returns its manifest; `embedder`
     /// is the identity of the encoder that made its training embeddings.

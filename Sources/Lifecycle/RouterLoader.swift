@@ -5,7 +5,8 @@ import Store
 /// The router an alias names, for a long-running process (the HTTP server): each `current()` reads the alias
 /// from the store (one indexed row) and decodes the artefact only when the alias names another version than the
 /// cached one. A promotion, rollback or new challenger by any process (the CLI, another replica) is therefore
-/// picked up by the next request, without a restart. For the champion, homes from before the registry (no
+/// picked up by the next request, without a restart; a version the home lacks is written into it from the store
+/// first (`ModelRegistry.restoreArtifact`). For the champion, homes from before the registry (no
 /// alias) get the newest artefact on disk.
 public actor RouterLoader {
     public let registry: ModelRegistry
@@ -40,6 +41,7 @@ public actor RouterLoader {
         if version == nil && alias == .champion { version = RouterArtifact.latestVersion(home: registry.home) }
         guard let version else { return nil }
         if let cached, cached.version == version { return try checked(cached) }
+        try await registry.restoreArtifact(version)
         let home = registry.home
         let loaded = try await offPool { try RouterArtifact.load(version, home: home) }  // decoding takes CPU
         cached = loaded

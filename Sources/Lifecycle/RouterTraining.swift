@@ -91,6 +91,8 @@ public struct RouterTraining {
         }
         let manifest = try RouterArtifact.save(router, trainingData: training.reference, embedder: embedder,
                                                home: registry.home)
+        // In the store before the version is registered: a replica that sees it named loads it at once.
+        try await registry.publishArtifact(manifest.version)
         let duration = (ContinuousClock.now - clock).seconds
 
         let run = TrainingRun(
@@ -100,7 +102,8 @@ public struct RouterTraining {
             evaluation: metrics, artifactPath: RouterArtifact.directory(version: manifest.version, home: registry.home).path,
             artifactSHA256: manifest.artifactSHA256 ?? "", actor: actor)
         let (recorded, championChange) = try await registry.register(run)
-        try ModelCard.write(for: recorded, categories: router.categories)
+        try ModelCard.write(for: recorded, categories: router.categories, home: registry.home)
+        try await registry.publishArtifact(manifest.version)
         return Outcome(run: recorded, router: router, skipped: training.skipped, frozeEvaluationSet: froze,
                        championChange: championChange)
     }
@@ -123,6 +126,7 @@ public struct RouterTraining {
                                _ embed: Embedding?) async throws {
         guard let version = try await registry.championVersion(),
               try await registry.store.evaluation(modelVersion: version, evaluationSetSHA256: set.sha256) == nil else { return }
+        try await registry.restoreArtifact(version)
         let loaded = try RouterArtifact.load(version, home: registry.home)
         if let embedder, embed != nil { try loaded.requireEmbedder(embedder) }
         let champion = loaded.router

@@ -190,10 +190,11 @@ struct ModelsCommand: AsyncParsableCommand {
             guard let version = version ?? champion else {
                 throw ValidationError("no champion yet: give a version")
             }
-            guard let run = try await registry.store.trainingRun(modelVersion: version) else {
+            guard try await registry.store.trainingRun(modelVersion: version) != nil else {
                 throw ValidationError("no registered router version \(version): see `localtriage models list`")
             }
-            let url = ModelCard.url(for: run)
+            try await registry.restoreArtifact(version)
+            let url = ModelCard.url(version: version, home: registry.home)
             let card = try String(contentsOf: url, encoding: .utf8)
             if global.json { return try Report.json(Output(version: version, path: url.path, card: card)) }
             print(card, terminator: "")

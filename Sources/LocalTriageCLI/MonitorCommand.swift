@@ -108,6 +108,8 @@ struct MonitorCommand: StoreCommand {
             windowConfidences: routedWindow?.confidences
         ).write(to: dir.appendingPathComponent("report.html"), atomically: true, encoding: .utf8)
         Report.note("report: \(dir.appendingPathComponent("report.html").path)")
+        // The home's latest run is also the install's: every server replica reads it from the store.
+        if out == nil { try await store.publishFolder(MonitorReport.folder, home: home) }
 
         if global.json {
             try Report.json(output)

@@ -50,7 +50,7 @@ struct StoreAdminCommand: AsyncParsableCommand {
                     throw ValidationError(error.description)
                 }
             }
-            var copy = StoreCopy(from: configurations[0], to: configurations[1])
+            var copy = StoreCopy(from: configurations[0], to: configurations[1], home: try global.homeDirectory())
             copy.batchSize = batchSize
             let batch = batchSize
             let report = try await copy.run { table, rows in

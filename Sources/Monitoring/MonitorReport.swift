@@ -1,8 +1,8 @@
 import Foundation
 
 /// One run of `localtriage monitor`: drift checks and emerging themes of a window of tickets against a reference.
-/// The latest run's files live in `<home>/monitor` (`report.json`, `report.html`, `metrics.prom`), where the
-/// HTTP server reads them for /metrics and the analytics page.
+/// The latest run's files live in `<home>/monitor` (`report.json`, `report.html`, `metrics.prom`) and, copied by
+/// the command, in the store, where every replica of the HTTP server reads them for /metrics and the analytics page.
 public struct MonitorReport: Codable, Sendable {
     public var generatedAt: Date
     /// Where the reference came from (a file path).
@@ -25,14 +25,23 @@ public struct MonitorReport: Codable, Sendable {
         self.themes = themes
     }
 
+    /// The folder of the latest run, as a path inside the home.
+    public static let folder = "monitor"
+    /// The names of the run's report and of its Prometheus values in that folder.
+    public static let reportFile = "report.json", metricsFile = "metrics.prom"
+
     /// The folder of the latest run of a home.
-    public static func directory(home: URL) -> URL { home.appendingPathComponent("monitor") }
+    public static func directory(home: URL) -> URL { home.appendingPathComponent(folder) }
 
     /// The latest run of a home, or nil when the monitor has not run there.
     public static func latest(home: URL) -> MonitorReport? {
+        (try? Data(contentsOf: directory(home: home).appendingPathComponent(reportFile))).flatMap(decode)
+    }
+
+    /// A report from the text of its `report.json`; nil when it is not one.
+    public static func decode(_ data: Data) -> MonitorReport? {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
-        guard let data = try? Data(contentsOf: directory(home: home).appendingPathComponent("report.json")) else { return nil }
         return try? decoder.decode(MonitorReport.self, from: data)
     }
 
@@ -42,13 +51,13 @@ public struct MonitorReport: Codable, Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
-        try encoder.encode(self).write(to: directory.appendingPathComponent("report.json"), options: .atomic)
-        try prometheusText.write(to: directory.appendingPathComponent("metrics.prom"), atomically: true, encoding: .utf8)
+        try encoder.encode(self).write(to: directory.appendingPathComponent(Self.reportFile), options: .atomic)
+        try prometheusText.write(to: directory.appendingPathComponent(Self.metricsFile), atomically: true, encoding: .utf8)
     }
 
     /// The latest run's key values in the Prometheus text format, or nil when the monitor has not run there.
     public static func latestMetrics(home: URL) -> String? {
-        try? String(contentsOf: directory(home: home).appendingPathComponent("metrics.prom"), encoding: .utf8)
+        try? String(contentsOf: directory(home: home).appendingPathComponent(metricsFile), encoding: .utf8)
     }
 
     /// The key values in the Prometheus text format (a textfile collector, or the server's `/metrics`, serves

@@ -17,6 +17,7 @@ enum PostgresSchema {
         PostgresMigration(version: 1, name: "schema-as-sqlite-v14", statements: version1),
         PostgresMigration(version: 2, name: "hnsw-per-model-bm25-postings-commit-ordered-feed", statements: version2),
         PostgresMigration(version: 3, name: "store-copies", statements: version3),
+        PostgresMigration(version: 4, name: "shared-files", statements: version4),
     ]
 
     /// v3: the copies of embedded stores made into this database (`localtriage store copy`), so that an interrupted
@@ -27,6 +28,19 @@ enum PostgresSchema {
             source text PRIMARY KEY,
             started_at timestamptz NOT NULL DEFAULT now(),
             finished_at timestamptz
+        )
+        """,
+    ]
+
+    /// v4 (SQLite's v15): files every process of an install reads (router artefacts, the latest monitor report), by
+    /// their path in the home, so a replica with an empty home loads them from the database.
+    static let version4: [String] = [
+        """
+        CREATE TABLE shared_files (
+            path text PRIMARY KEY,
+            text text NOT NULL,
+            sha256 text NOT NULL,
+            saved_at timestamptz NOT NULL
         )
         """,
     ]

@@ -209,6 +209,30 @@ extension PostgresStore: ModelLifecycleStore {
         }
     }
 
+    public func saveSharedFiles(_ files: [SharedFile]) async throws {
+        try refuseNUL(files.flatMap { [$0.path, $0.text] }, in: "shared file")
+        try await transaction { connection in
+            for file in files {
+                try await connection.query("""
+                    INSERT INTO shared_files (path, text, sha256, saved_at)
+                    VALUES (\(file.path), \(file.text), \(file.sha256), \(file.savedAt))
+                    ON CONFLICT (path) DO UPDATE SET text = excluded.text, sha256 = excluded.sha256, saved_at = excluded.saved_at
+                    """, logger: logger)
+            }
+        }
+    }
+
+    public func sharedFiles(under prefix: String) async throws -> [SharedFile] {
+        try await client.withConnection { connection in
+            try await connection.rows("""
+                SELECT path, text, sha256, saved_at FROM shared_files WHERE starts_with(path, \(prefix)) ORDER BY path
+                """, logger: logger).map { row in
+                let (path, text, sha256, savedAt) = try row.decode((String, String, String, Date).self)
+                return SharedFile(path: path, text: text, sha256: sha256, savedAt: savedAt)
+            }
+        }
+    }
+
     // MARK: Row mapping
 
     static let runColumnsOfTraining = """

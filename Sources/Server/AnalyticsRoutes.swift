@@ -1,4 +1,5 @@
 import Application
+import Foundation
 import Hummingbird
 import Monitoring
 import Store
@@ -34,9 +35,23 @@ struct AnalyticsRoutes {
 
     /// GET /monitor: the latest monitor run (drift checks, emerging themes), 404 before the first.
     @Sendable func latestMonitorReport(_ request: Request, context: AppContext) async throws -> some ResponseGenerator {
-        guard let report = MonitorReport.latest(home: services.routers.home) else {
+        guard let report = try await services.latestMonitorRun().report else {
             throw HTTPError(.notFound, message: "the monitor has not run on this home: run localtriage monitor --recent-days 7")
         }
         return report
+    }
+}
+
+extension ServerServices {
+    /// The latest `localtriage monitor` run of the install: its report and its Prometheus values, from the store
+    /// (a run made on any machine), else from this server's home (runs made before the store kept them).
+    func latestMonitorRun() async throws -> (report: MonitorReport?, metrics: String?) {
+        let files = try await store.sharedFiles(under: MonitorReport.folder + "/")
+        guard !files.isEmpty else {
+            let home = routers.home
+            return (MonitorReport.latest(home: home), MonitorReport.latestMetrics(home: home))
+        }
+        let text = { (name: String) in files.first { $0.path == MonitorReport.folder + "/" + name }?.text }
+        return (text(MonitorReport.reportFile).flatMap { MonitorReport.decode(Data($0.utf8)) }, text(MonitorReport.metricsFile))
     }
 }

@@ -5,13 +5,13 @@ import Logging
 import NIOConcurrencyHelpers
 import Store
 
-/// Keys looked up in the last few seconds, so a busy server does not read the store on every request. A revoked
+/// Keys looked up in the last second, so a busy server does not read the store on every request. A revoked
 /// key stops working within `lifetime`; unknown keys are never cached.
 final class APIKeyCache: Sendable {
     let lifetime: Duration
     private let entries = NIOLockedValueBox<[String: (key: APIKey, until: ContinuousClock.Instant)]>([:])
 
-    init(lifetime: Duration = .seconds(5)) {
+    init(lifetime: Duration = .seconds(1)) {
         self.lifetime = lifetime
     }
 

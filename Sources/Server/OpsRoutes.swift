@@ -60,7 +60,8 @@ struct OpsRoutes {
     /// GET /metrics: Prometheus text, the latest monitor run's values included.
     @Sendable func metrics(_ request: Request, context: AppContext) async throws -> some ResponseGenerator {
         // The latest `localtriage monitor` run's drift and theme values follow the server's own metrics.
-        let text = services.metrics.render() + (MonitorReport.latestMetrics(home: services.routers.home) ?? "")
+        // Without them when the store does not answer: the server's own metrics matter most then.
+        let text = services.metrics.render() + ((try? await services.latestMonitorRun())?.metrics ?? "")
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                         body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }

@@ -186,3 +186,27 @@ public struct ShadowPrediction: Codable, Sendable, Equatable {
         self.at = at
     }
 }
+
+/// A text file that every process of an install reads, on whichever machine it runs: a router version's artefact
+/// files, the latest monitor report. The store keeps it under its path in the home, so a replica with an empty
+/// home loads any version and shows the latest report.
+public struct SharedFile: Sendable, Equatable {
+    /// The path inside the home, e.g. `models/router/<version>/router.json`.
+    public var path: String
+    public var text: String
+    /// SHA-256 of the UTF-8 text, checked when the file is written back into a home.
+    public var sha256: String
+    public var savedAt: Date
+
+    public init(path: String, text: String, savedAt: Date = Date()) {
+        self.init(path: path, text: text, sha256: ContentHash.sha256(text), savedAt: savedAt)
+    }
+
+    /// A file as read back from a store (its recorded hash, which may no longer match a changed text).
+    public init(path: String, text: String, sha256: String, savedAt: Date) {
+        self.path = path
+        self.text = text
+        self.sha256 = sha256
+        self.savedAt = savedAt
+    }
+}

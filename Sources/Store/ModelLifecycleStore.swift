@@ -2,7 +2,8 @@ import Foundation
 
 /// Durable records of the model lifecycle: training runs, registered versions, their metrics on evaluation
 /// sets, the frozen evaluation set of each family, and aliases (champion, challenger) with their history.
-/// Every alias move and every freeze is written to the audit log in the same transaction.
+/// Every alias move and every freeze is written to the audit log in the same transaction. The files every
+/// process must read (router artefacts, the latest monitor report) are kept here too (`SharedFile`).
 public protocol ModelLifecycleStore: Sendable {
     /// Records a training run, registers the version it produced and its metrics on its evaluation set, and
     /// writes an audit event, atomically. Returns the run with its id.
@@ -34,4 +35,9 @@ public protocol ModelLifecycleStore: Sendable {
     func saveShadowPrediction(_ prediction: ShadowPrediction) async throws
     /// The challenger's shadow predictions, newest first, each with the ticket's latest route correction.
     func shadowPredictions(challengerVersion: String, limit: Int) async throws -> [ShadowPrediction]
+
+    /// Saves files under their paths in the home, in one transaction; a path saved again is replaced.
+    func saveSharedFiles(_ files: [SharedFile]) async throws
+    /// The saved files whose path starts with `prefix`, ordered by path.
+    func sharedFiles(under prefix: String) async throws -> [SharedFile]
 }

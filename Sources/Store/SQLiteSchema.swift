@@ -554,6 +554,18 @@ enum SQLiteSchema {
                 }
             }
         }
+        migrator.registerMigration("v15-shared-files") { db in
+            // Files every process of an install reads (router artefacts, the latest monitor report), by their path
+            // in the home: a replica with an empty home loads them from here.
+            try db.execute(sql: """
+                CREATE TABLE shared_files (
+                    path TEXT PRIMARY KEY,
+                    text TEXT NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    saved_at DATETIME NOT NULL
+                )
+                """)
+        }
         return migrator
     }
 }

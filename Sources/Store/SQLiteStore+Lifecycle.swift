@@ -186,6 +186,27 @@ extension SQLiteStore {
         }
     }
 
+    public func saveSharedFiles(_ files: [SharedFile]) async throws {
+        try await pool.write { db in
+            for file in files {
+                try db.execute(sql: """
+                    INSERT INTO shared_files (path, text, sha256, saved_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (path) DO UPDATE SET text = excluded.text, sha256 = excluded.sha256, saved_at = excluded.saved_at
+                    """, arguments: [file.path, file.text, file.sha256, file.savedAt])
+            }
+        }
+    }
+
+    public func sharedFiles(under prefix: String) async throws -> [SharedFile] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT path, text, sha256, saved_at FROM shared_files WHERE substr(path, 1, ?) = ? ORDER BY path
+                """, arguments: [prefix.count, prefix]).map { row in
+                SharedFile(path: row["path"], text: row["text"], sha256: row["sha256"], savedAt: row["saved_at"])
+            }
+        }
+    }
+
     // MARK: Row mapping
 
     private static func trainingRun(_ row: Row, db: Database) throws -> TrainingRun {

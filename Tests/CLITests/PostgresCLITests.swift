@@ -72,7 +72,7 @@ struct PostgresCLITests {
             #expect(tables.allSatisfy { $0["equal"] as? Bool == true && $0["sourceRows"] as? Int == $0["targetRows"] as? Int })
             let rows = Dictionary(uniqueKeysWithValues: tables.map { ($0["table"] as! String, $0["targetRows"] as! Int) })
             for table in ["tickets", "quarantine", "chunks", "chunk_embeddings", "ticket_embeddings", "predictions", "training_runs",
-                          "model_aliases", "answers", "answer_examples", "api_keys", "audit_log"] {
+                          "model_aliases", "answers", "answer_examples", "api_keys", "audit_log", "shared_files"] {
                 #expect((rows[table] ?? 0) > 0, "\(table) was empty in the demo home")
             }
             // Run again: resumed, nothing new to copy, still equal.
@@ -92,6 +92,10 @@ struct PostgresCLITests {
             let championThere = try await CLI.json(["models", "list"] + onPostgres)["champion"] as? String
             let championHere = try await CLI.json(["models", "list"] + local)["champion"] as? String
             #expect(championThere != nil && championThere == championHere)
+            // Another machine of the install, its home empty: the champion's files come from the database.
+            let elsewhere = ["--home", try TestSupport.temporaryDirectory("cli-copy-elsewhere").path, "--store", url]
+            let routed = try await CLI.json(["triage", "--text", "I was charged twice for my subscription this month"] + elsewhere)
+            #expect(routed["model"] as? String == championHere, "\(routed)")
             // A database holding other data is not copied into.
             let other = try await CLI.run(["store", "copy", "sqlite:other.sqlite", url] + local)
             #expect(other.status != 0 && other.stderr.contains("no SQLite store"))

@@ -129,7 +129,7 @@ struct ModelRegistryTests {
         #expect(try ContentHash.sha256(fileAt: artefact) == run.artifactSHA256)
         #expect(run.durationSeconds > 0)
 
-        let card = try String(contentsOf: ModelCard.url(for: run), encoding: .utf8)
+        let card = try String(contentsOf: ModelCard.url(version: run.modelVersion, home: lab.home), encoding: .utf8)
         #expect(card.contains(run.trainingData.sha256) && card.contains(run.artifactSHA256))
         #expect(card.contains("| frozen evaluation set | 60 |") && card.contains("## Limits")
             && card.contains("## Intended use") && card.contains("localtriage models rollback"))

@@ -35,18 +35,23 @@ struct ModelLifecycleServerTests {
             store = try SQLiteStore(home: home)
             let tickets = Self.demoTickets
             _ = try await Ingestor(store: store).ingestTickets(path: tickets.path)
-            let registry = ModelRegistry(store: store, home: home)
-            let lines = try String(contentsOf: tickets, encoding: .utf8).split(separator: "\n")
-            let subset = home.appendingPathComponent("every-sixth.jsonl")
-            try stride(from: 0, to: lines.count, by: 6).map { String(lines[$0]) }.joined(separator: "\n")
-                .write(to: subset, atomically: true, encoding: .utf8)
-            weak = try await Self.train(subset, evalSet: tickets, registry: registry)
-            strong = try await Self.train(tickets, evalSet: nil, registry: registry)
+            (weak, strong) = try await Self.trainWeakAndStrong(ModelRegistry(store: store, home: home))
             services = try await ServerServices.build(store: store, embedder: try #require(encoder), model: nil,
                                                       home: home, modelReady: { true })
         }
 
         static var demoTickets: URL { demo.appendingPathComponent("tickets.jsonl") }
+
+        /// Trains `weak`, then `strong`, into the registry's home (the demo tickets must be in its store).
+        static func trainWeakAndStrong(_ registry: ModelRegistry) async throws
+            -> (weak: RouterTraining.Outcome, strong: RouterTraining.Outcome) {
+            let lines = try String(contentsOf: demoTickets, encoding: .utf8).split(separator: "\n")
+            let subset = registry.home.appendingPathComponent("every-sixth.jsonl")
+            try stride(from: 0, to: lines.count, by: 6).map { String(lines[$0]) }.joined(separator: "\n")
+                .write(to: subset, atomically: true, encoding: .utf8)
+            let weak = try await train(subset, evalSet: demoTickets, registry: registry)
+            return (weak, try await train(demoTickets, evalSet: nil, registry: registry))
+        }
 
         /// Word TF-IDF features and one λ: a real training that takes seconds in a debug build.
         static func train(_ data: URL, evalSet: URL?, registry: ModelRegistry) async throws -> RouterTraining.Outcome {
@@ -65,7 +70,7 @@ struct ModelLifecycleServerTests {
         }
 
         /// The model version that answers `POST /v1/triage` now.
-        func answeringVersion(_ client: some TestClientProtocol, _ headers: HTTPFields) async throws -> String {
+        static func answeringVersion(_ client: some TestClientProtocol, _ headers: HTTPFields) async throws -> String {
             let response = try await client.execute(uri: "/v1/triage", method: .post, headers: headers,
                                                     body: ByteBuffer(string: #"{"text": "\#(text)"}"#))
             #expect(response.status == .ok)
@@ -86,7 +91,7 @@ struct ModelLifecycleServerTests {
         // Another connection to the same home, as the CLI (or another replica) beside the server would have.
         let cli = ModelRegistry(store: try SQLiteStore(home: lab.home), home: lab.home)
         try await Application(router: buildRouter(lab.services)).test(.router) { client in
-            #expect(try await lab.answeringVersion(client, agent) == weak)
+            #expect(try await Lab.answeringVersion(client, agent) == weak)
             #expect(lab.weak.run.parameters["textField"] == "body", "a run records the fields it read (the monitor reuses them)")
             for headers in [agent, lead] {
                 let response = try await Self.post(client, "/v1/models/promote", headers, #"{"version": "\#(strong)"}"#)
@@ -100,17 +105,17 @@ struct ModelLifecycleServerTests {
             #expect(unknown.status == .conflict)
             let forcedWithoutReason = try await Self.post(client, "/v1/models/promote", admin, #"{"version": "\#(strong)", "force": true}"#)
             #expect(forcedWithoutReason.status == .badRequest)
-            #expect(try await lab.answeringVersion(client, agent) == weak)
+            #expect(try await Lab.answeringVersion(client, agent) == weak)
 
             let promoted = try await Self.post(client, "/v1/models/promote", admin, #"{"version": "\#(strong)"}"#)
             #expect(promoted.status == .ok, "\(String(buffer: promoted.body))")
-            #expect(try await lab.answeringVersion(client, agent) == strong)
+            #expect(try await Lab.answeringVersion(client, agent) == strong)
             let models = try await client.execute(uri: "/v1/models", method: .get, headers: agent)
             #expect(Self.routerAliases(models, strong) == ["champion"] && Self.routerAliases(models, weak) == [])
 
             let rolledBack = try await Self.post(client, "/v1/models/rollback", admin, #"{"reason": "agents report misroutes"}"#)
             #expect(rolledBack.status == .ok)
-            #expect(try await lab.answeringVersion(client, agent) == weak)
+            #expect(try await Lab.answeringVersion(client, agent) == weak)
             let nothingBefore = try await Self.post(client, "/v1/models/rollback", admin, "{}")
             #expect(nothingBefore.status == .conflict, "the first champion has nothing to roll back to")
 
@@ -119,10 +124,10 @@ struct ModelLifecycleServerTests {
             let lifetime = lab.services.routers.aliasLifetime
             _ = try await cli.promote(strong, actor: "cli:test")
             try await Task.sleep(for: lifetime)
-            #expect(try await lab.answeringVersion(client, agent) == strong)
+            #expect(try await Lab.answeringVersion(client, agent) == strong)
             _ = try await cli.rollback(actor: "cli:test")
             try await Task.sleep(for: lifetime)
-            #expect(try await lab.answeringVersion(client, agent) == weak)
+            #expect(try await Lab.answeringVersion(client, agent) == weak)
 
             let history = try await client.execute(uri: "/v1/models/history", method: .get, headers: lead)
             let moves = try #require(try JSONDecoder.iso8601.decode([String: [AliasChange]].self, from: Data(buffer: history.body))["history"])
@@ -189,7 +194,7 @@ struct ModelLifecycleServerTests {
             adminUI[.contentType] = "application/x-www-form-urlencoded"
             let promoted = try await Self.post(client, "/ui/models/promote", adminUI, "version=\(strong)")
             #expect(promoted.status == .seeOther)
-            #expect(try await lab.answeringVersion(client, agent) == strong)
+            #expect(try await Lab.answeringVersion(client, agent) == strong)
             let after = String(buffer: try await client.execute(uri: promoted.headers[.location]!, method: .get, headers: admin).body)
             #expect(after.contains("is the champion") && after.contains("id=\"champion\">\(strong)<"))
             #expect(after.contains("No challenger is named"), "a promoted challenger stops being the challenger")

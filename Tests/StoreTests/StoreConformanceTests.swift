@@ -586,6 +586,39 @@ import Testing
             }
         }
     }
+
+    @Test(arguments: StoreUnderTest.allCases)
+    func sharedFilesAreReplacedByPathListedByFolderAndRestoredIntoAnEmptyHome(_ backend: StoreUnderTest) async throws {
+        try await backend.with((any StoreBackend).self) { store in
+            let trainer = try TestSupport.temporaryDirectory("shared-files-a")
+            let version = trainer.appendingPathComponent("models/router/router-1")
+            try FileManager.default.createDirectory(at: version, withIntermediateDirectories: true)
+            try #"{"weights": [0.5]}"#.write(to: version.appendingPathComponent("router.json"), atomically: true, encoding: .utf8)
+            try "# Model card ✓".write(to: version.appendingPathComponent("MODEL_CARD.md"), atomically: true, encoding: .utf8)
+            try await store.publishFolder("models/router/router-1", home: trainer)
+            try await store.saveSharedFiles([SharedFile(path: "models/router/router-10/router.json", text: "{}")])
+
+            let listed = try await store.sharedFiles(under: "models/router/router-1/")
+            #expect(listed.map(\.path) == ["models/router/router-1/MODEL_CARD.md", "models/router/router-1/router.json"],
+                    "ordered by path, and router-10 is not under router-1/")
+            #expect(listed.first?.text == "# Model card ✓" && listed.first?.sha256 == ContentHash.sha256("# Model card ✓"))
+            try await store.saveSharedFiles([SharedFile(path: "models/router/router-1/MODEL_CARD.md", text: "# Card v2")])
+            #expect(try await store.sharedFiles(under: "models/router/router-1/").first?.text == "# Card v2", "replaced by path")
+            #expect(try await store.sharedFiles(under: "monitor/").isEmpty)
+
+            // Another replica's home holds nothing: it gets the folder from the store, byte for byte.
+            let replica = try TestSupport.temporaryDirectory("shared-files-b")
+            #expect(try await store.restoreFolder("models/router/router-1", home: replica))
+            #expect(try String(contentsOf: replica.appendingPathComponent("models/router/router-1/router.json"), encoding: .utf8)
+                    == #"{"weights": [0.5]}"#)
+            #expect(try await !store.restoreFolder("models/router/router-2", home: replica), "nothing stored for it")
+
+            // A stored text that no longer matches its hash is never written into a home.
+            try await store.saveSharedFiles([SharedFile(path: "monitor/report.json", text: "{}", sha256: "0", savedAt: Date())])
+            await #expect(throws: StoreError.self) { try await store.restoreFolder("monitor", home: replica) }
+            #expect(!FileManager.default.fileExists(atPath: replica.appendingPathComponent("monitor/report.json").path))
+        }
+    }
 }
 
 /// What search and the feed need of a store: tickets, the knowledge base, vectors and the change feed (with

@@ -114,7 +114,7 @@ struct UIRoutes {
         }
         let analytics = try await services.store.analytics(days: 30)
         let open = try await services.store.tickets(TicketQuery(limit: 500)).map(\.ticket)
-        return HTML.page("Analytics", analyticsPage(analytics, open: open, monitor: MonitorReport.latest(home: services.routers.home)), viewer: context.viewer)
+        return HTML.page("Analytics", analyticsPage(analytics, open: open, monitor: try await services.latestMonitorRun().report), viewer: context.viewer)
     }
 
     static func asset(_ text: String, _ type: String) -> Response {
