@@ -7,7 +7,7 @@ SHELL := /bin/bash
 SWIFT_FLAGS := $(if $(SWIFT_SCRATCH),--scratch-path $(SWIFT_SCRATCH),)
 DEMO_HOME ?= .localtriage
 
-.PHONY: setup build release test demo bench bench-server clean
+.PHONY: setup build release test demo cluster bench bench-server bench-cluster clean
 
 setup:
 	@./scripts/setup.sh
@@ -23,11 +23,15 @@ demo: release
 	@LOCALTRIAGE="$$(swift build -c release $(SWIFT_FLAGS) --show-bin-path)/localtriage" \
 		DEMO_HOME="$(DEMO_HOME)" ./scripts/demo.sh
 
+## Run it scaled out with the demo data: PostgreSQL + pgvector, two stateless replicas, nginx in front (loopback).
+cluster: release
+	@LOCALTRIAGE="$$(swift build -c release $(SWIFT_FLAGS) --show-bin-path)/localtriage" ./scripts/cluster.sh
+
 ## Run the whole test suite (unit, integration and CLI tests; shared data sets when ../shared is present; the
 ## PostgreSQL store's tests on a throwaway cluster, scripts/with-postgres.sh), then the
 ## web UI in headless Chromium against the real server (scripts/browser-test.sh; screenshots in test-artifacts/browser/).
 test: build
-	./scripts/with-postgres.sh swift test $(SWIFT_FLAGS)
+	./scripts/with-postgres.sh ./scripts/swift-test.sh $(SWIFT_FLAGS)
 	@LOCALTRIAGE="$$(swift build $(SWIFT_FLAGS) --show-bin-path)/localtriage" ./scripts/browser-test.sh
 
 ## Run the benchmarks on ../shared data (release build); JSON results go to bench-results/.
@@ -37,6 +41,10 @@ bench: release
 ## Load-test the HTTP API (wrk) and fuzz it from its OpenAPI document (schemathesis); results in bench-results/.
 bench-server: release
 	@LOCALTRIAGE="$$(swift build -c release $(SWIFT_FLAGS) --show-bin-path)/localtriage" ./scripts/bench-server.sh
+
+## The cluster under load while one replica is killed, and how fast replicas see each other's changes.
+bench-cluster: release
+	@LOCALTRIAGE="$$(swift build -c release $(SWIFT_FLAGS) --show-bin-path)/localtriage" ./scripts/bench-cluster.sh
 
 clean:
 	rm -rf .build $(DEMO_HOME)

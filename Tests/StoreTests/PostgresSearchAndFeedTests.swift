@@ -66,7 +66,7 @@ struct PostgresSearchAndFeedTests {
                 VALUES ('OLD-1', 'Refund', 'Charged twice', 'resolved', 'h', now(), now())
                 """)
             try await store.client.query("INSERT INTO ticket_embeddings (ticket_id, model, vector) SELECT id, 'it''s', '[1,0,0]' FROM tickets")
-            #expect(try await store.migrate() == [2, 3])
+            #expect(try await store.migrate() == [2, 3, 4])
             #expect(try await store.searchTickets("charged", limit: 5, resolvedOnly: true).map(\.ticket.externalID) == ["OLD-1"])
             #expect(try await store.nearest(.ticket, to: [1, 0, 0], model: "it's", k: 1, filter: .none).count == 1)
             #expect(try await strings(store, "SELECT indexdef FROM pg_indexes WHERE indexdef LIKE '%hnsw%'").count == 1)
