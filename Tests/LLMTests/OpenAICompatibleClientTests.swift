@@ -56,7 +56,11 @@ struct LlamaServerTests {
         let server = LlamaServer(options: options)
         let url = try await server.start()
         #expect(await server.isReady())
-        let client = try OpenAICompatibleClient(LLMConfiguration(baseURL: url, model: server.modelName, sendsGrammar: true))
+        // Deadlines for a loaded machine: this test is about starting, streaming, restarting and stopping, not speed
+        // (the 20 s first-token default was missed while other suites kept both cores busy).
+        let client = try OpenAICompatibleClient(LLMConfiguration(
+            baseURL: url, model: server.modelName, firstTokenTimeout: .seconds(120), interTokenTimeout: .seconds(60),
+            totalTimeout: .seconds(300), sendsGrammar: true))
 
         var pieces: [String] = []
         let request = ChatRequest(messages: [ChatMessage(.user, "Write one short sentence about tea.")], maxTokens: 40,

@@ -19,21 +19,23 @@ extension TestSupport {
         var logger = Logger(label: "localtriage.postgres.test")
         logger.logLevel = .error
         let admin = PostgresClient(configuration: try PostgresStore.configuration(url: serverURL), backgroundLogger: logger)
-        return try await withThrowingTaskGroup(of: Result?.self) { group in
-            group.addTask { await admin.run(); return nil }
-            defer { group.cancelAll() }
+        let pool = Task { await admin.run() }
+        do {
             try await admin.query("CREATE DATABASE \(unescaped: name)")
             var components = URLComponents(string: serverURL)!
             components.path = "/" + name
             do {
                 let result = try await body(components.string!)
                 try await admin.query("DROP DATABASE \(unescaped: name) WITH (FORCE)")
-                group.cancelAll()
+                await PostgresStore.stop(pool, logger: logger)
                 return result
             } catch {
                 _ = try? await admin.query("DROP DATABASE \(unescaped: name) WITH (FORCE)")
                 throw error
             }
+        } catch {
+            await PostgresStore.stop(pool, logger: logger)
+            throw error
         }
     }
 }
