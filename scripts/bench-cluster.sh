@@ -19,7 +19,7 @@ PORT="${BENCH_CLUSTER_PORT:-18790}"
 CLUSTER_DIR="$DIR/cluster" CLUSTER_PG_DIR="$DIR/postgres" CLUSTER_PORT="$PORT" CLUSTER_SERVE="--no-llm" \
     LOCALTRIAGE="$LT" scripts/cluster.sh >"$DIR/cluster.log" 2>&1 &
 CLUSTER=$!
-trap 'kill $CLUSTER 2>/dev/null; wait $CLUSTER 2>/dev/null; rm -rf "$DIR"' EXIT
+trap 'kill $CLUSTER 2>/dev/null; wait $CLUSTER 2>/dev/null || true; rm -rf "$DIR"' EXIT
 for _ in $(seq 900); do [ -s "$DIR/cluster/env" ] && break; kill -0 $CLUSTER 2>/dev/null || break; sleep 1; done
 [ -s "$DIR/cluster/env" ] || { cat "$DIR/cluster.log" >&2; echo "bench-cluster: the cluster did not come up" >&2; exit 1; }
 # shellcheck disable=SC1091
@@ -28,8 +28,10 @@ read -r PORT_A PORT_B <<<"$REPLICA_PORTS"
 read -r PID_A _ <<<"$REPLICA_PIDS"
 
 # A second router version, for the promotions (TF-IDF only: quick to train).
-LOCALTRIAGE_STORE="$STORE" "$LT" train router --data demo/tickets.jsonl --text-field body --no-embeddings \
-    --home "$DIR/cluster/admin" >/dev/null
+CHAMPION=$(LOCALTRIAGE_STORE="$STORE" "$LT" models list --home "$DIR/cluster/admin" --json |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["champion"])')
+SECOND=$(LOCALTRIAGE_STORE="$STORE" "$LT" train router --data demo/tickets.jsonl --text-field body --no-embeddings \
+    --home "$DIR/cluster/admin" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["version"])')
 python3 -c 'import json, sys, urllib.parse
 with open(sys.argv[2], "w") as ids, open(sys.argv[3], "w") as queries:
     for line in open(sys.argv[1]):
@@ -38,7 +40,7 @@ with open(sys.argv[2], "w") as ids, open(sys.argv[3], "w") as queries:
         print(urllib.parse.quote(t.get("subject") or t["body"][:80]), file=queries)' demo/tickets.jsonl "$DIR/ids.txt" "$DIR/queries.txt"
 
 echo "== propagation between the replicas (5 rounds each)" >&2
-PROPAGATION=$(python3 scripts/cluster-propagation.py "http://127.0.0.1:$PORT_A" "http://127.0.0.1:$PORT_B" "$KEY" 5)
+PROPAGATION=$(python3 scripts/cluster-propagation.py "http://127.0.0.1:$PORT_A" "http://127.0.0.1:$PORT_B" "$KEY" "$CHAMPION" "$SECOND" 5)
 echo "$PROPAGATION" >&2
 
 echo "== wrk through nginx: 60 s, 32 connections; replica A (pid $PID_A) killed with SIGKILL at 30 s" >&2

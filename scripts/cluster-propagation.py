@@ -2,7 +2,7 @@
 runs it): a ticket created through replica A until similar-ticket search on replica B finds it, and a promotion
 made through A until triage on B answers with the new champion. Prints one JSON object.
 
-usage: cluster-propagation.py URL_A URL_B KEY [ROUNDS]
+usage: cluster-propagation.py URL_A URL_B KEY VERSION VERSION [ROUNDS]   (two registered router versions)
 """
 import json
 import sys
@@ -29,19 +29,19 @@ def until(check, limit=30.0):
 
 
 def main():
-    a, b, key = sys.argv[1], sys.argv[2], sys.argv[3]
-    rounds = int(sys.argv[4]) if len(sys.argv) > 4 else 5
+    a, b, key, versions = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:6]
+    rounds = int(sys.argv[6]) if len(sys.argv) > 6 else 5
     stamp = int(time.time())
     ticket_seconds = []
     # Words no demo ticket has; found on B only through the vector B's index refresher embedded.
     texts = ["Our office parrot keeps reading the quarterly invoice totals out loud in Portuguese",
              "A hedgehog nested inside the server rack and chewed the fibre cable to the printer",
              "The espresso machine in reception now prints our shipping labels instead of coffee",
-             "Someone taught the lobby robot to answer every billing question with a sea shanty",
-             "Snow on the solar panels froze the warehouse scanners and nobody can log parcels"]
+             "My cat walked across the keyboard and deleted the whole project folder",
+             "Our warehouse forklift drove into the server room and cut the power"]
     queries = ["talking bird recites sums aloud", "small spiny animal damaged network wiring",
-               "coffee maker outputs postage stickers", "reception android sings sailor songs about invoices",
-               "winter weather stopped the barcode readers"]
+               "coffee maker outputs postage stickers", "pet feline stepped on keys and erased all files",
+               "lifting truck crashed into the data centre causing a blackout"]
     for i in range(rounds):
         external = f"CLUSTER-{stamp}-{i}"
         call(a + "/v1/tickets", key, "POST", {"externalID": external, "subject": "Odd", "status": "resolved",
@@ -52,8 +52,6 @@ def main():
     text = "Since this morning nobody in our company can sign in through Okta, error ORB-SSO-01"
     def answering(url):
         return call(url + "/v1/triage", key, "POST", {"text": text})["modelVersion"]
-    models = call(a + "/v1/models", key)["models"]
-    versions = [m["version"] for m in models if m.get("kind") == "router"]
     promotion_seconds = []
     for i in range(rounds):
         current = answering(b)
